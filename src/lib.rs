@@ -1,0 +1,5 @@
+//! Tandem: an offline-first accountability app for people in virtual intensive outpatient programs.
+//! See ARCHITECTURE.md for the map.
+
+pub mod domain;
+pub mod store;

@@ -1,0 +1,1 @@
+//! IndexedDB store (placeholder while it is being written).

@@ -1,0 +1,150 @@
+//! The store test suite, written once and run against every implementation:
+//! natively on [`MemoryStore`](super::memory::MemoryStore) (`cargo test`), and on
+//! [`IdbStore`](super::indexed_db::IdbStore) in headless Chromium (`tests/store_in_browser.rs`).
+//! Instantiate it with [`store_suite!`](crate::store_suite).
+
+use super::{Op, Store, StoreError};
+use serde_json::{json, Value};
+
+fn doc(id: &str, doc_type: &str, n: i64) -> Value {
+    json!({"_id": id, "type": doc_type, "schema": 1, "n": n})
+}
+
+fn ids(docs: &[Value]) -> Vec<&str> {
+    docs.iter().filter_map(|d| d["_id"].as_str()).collect()
+}
+
+pub async fn empty_store_has_nothing<S: Store>(s: &S) {
+    assert_eq!(s.get_doc("mood:1").await, Ok(None));
+    assert_eq!(s.get_draft("mood").await, Ok(None));
+    assert_eq!(s.get_meta("anything").await, Ok(None));
+    let loaded = s.docs_of_type("mood").await.unwrap();
+    assert!(loaded.docs.is_empty() && loaded.unreadable.is_empty());
+}
+
+pub async fn documents_round_trip_exactly<S: Store>(s: &S) {
+    let d = json!({
+        "_id": "mood:1", "type": "mood", "schema": 1,
+        "note": "ünïcødé — עברית — 🙂\nline two", "tags": ["sleep", "long walk"],
+        "nested": {"a": [1, 2.5, null, true]}, "big": 9007199254740991i64
+    });
+    s.apply(vec![Op::PutDoc(d.clone())]).await.unwrap();
+    assert_eq!(s.get_doc("mood:1").await.unwrap(), Some(d));
+}
+
+pub async fn docs_of_type_filters_and_sorts_by_id<S: Store>(s: &S) {
+    s.apply(vec![
+        Op::PutDoc(doc("mood:3", "mood", 3)),
+        Op::PutDoc(doc("checkin:2026-11-22", "checkin", 0)),
+        Op::PutDoc(doc("mood:1", "mood", 1)),
+        Op::PutDoc(doc("mood:2", "mood", 2)),
+    ])
+    .await
+    .unwrap();
+    let moods = s.docs_of_type("mood").await.unwrap();
+    assert_eq!(ids(&moods.docs), ["mood:1", "mood:2", "mood:3"]);
+    assert_eq!(ids(&s.docs_of_type("checkin").await.unwrap().docs), ["checkin:2026-11-22"]);
+    assert!(s.docs_of_type("goal").await.unwrap().docs.is_empty());
+}
+
+pub async fn put_replaces_and_delete_removes<S: Store>(s: &S) {
+    s.apply(vec![Op::PutDoc(doc("mood:1", "mood", 1))]).await.unwrap();
+    s.apply(vec![Op::PutDoc(doc("mood:1", "mood", 2))]).await.unwrap();
+    assert_eq!(s.get_doc("mood:1").await.unwrap().unwrap()["n"], 2);
+    s.apply(vec![Op::DeleteDoc("mood:1".into())]).await.unwrap();
+    assert_eq!(s.get_doc("mood:1").await, Ok(None));
+    // Deleting what is not there is not an error.
+    s.apply(vec![Op::DeleteDoc("mood:404".into())]).await.unwrap();
+}
+
+pub async fn drafts_keep_the_latest_keystroke<S: Store>(s: &S) {
+    let mut typed = String::new();
+    for c in "I slept badly".chars() {
+        typed.push(c);
+        s.put_draft("checkin", &json!({"how_i_feel": typed})).await.unwrap();
+    }
+    assert_eq!(s.get_draft("checkin").await.unwrap(), Some(json!({"how_i_feel": "I slept badly"})));
+    assert_eq!(s.get_draft("mood").await, Ok(None), "drafts are kept per form");
+}
+
+pub async fn saving_clears_the_draft_in_the_same_batch<S: Store>(s: &S) {
+    s.put_draft("mood", &json!({"score": 7})).await.unwrap();
+    s.apply(vec![Op::PutDoc(doc("mood:1", "mood", 7)), Op::DeleteDraft("mood".into())]).await.unwrap();
+    assert_eq!(s.get_draft("mood").await, Ok(None));
+    assert!(s.get_doc("mood:1").await.unwrap().is_some());
+}
+
+pub async fn a_failed_batch_rolls_back_whole<S: Store>(s: &S) {
+    s.put_draft("mood", &json!({"score": 7})).await.unwrap();
+    s.apply(vec![Op::PutDoc(doc("mood:0", "mood", 0))]).await.unwrap();
+    let result = s
+        .apply(vec![
+            Op::PutDoc(doc("mood:1", "mood", 1)),
+            Op::DeleteDraft("mood".into()),
+            Op::DeleteDoc("mood:0".into()),
+            Op::PutMeta { key: "m".into(), value: json!(1) },
+            Op::PutDoc(json!({"type": "mood", "no": "id"})),
+        ])
+        .await;
+    assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
+    assert_eq!(s.get_doc("mood:1").await, Ok(None), "the first put was rolled back");
+    assert!(s.get_doc("mood:0").await.unwrap().is_some(), "the delete was rolled back");
+    assert_eq!(s.get_draft("mood").await.unwrap(), Some(json!({"score": 7})), "the draft is still there");
+    assert_eq!(s.get_meta("m").await, Ok(None));
+}
+
+pub async fn invalid_documents_are_refused<S: Store>(s: &S) {
+    for bad in [json!("text"), json!(["a"]), json!({"_id": "", "type": "mood"}), json!({"_id": "x"}), json!({"_id": 5, "type": "mood"})] {
+        let r = s.apply(vec![Op::PutDoc(bad.clone())]).await;
+        assert!(matches!(r, Err(StoreError::Invalid(_))), "{bad} gave {r:?}");
+    }
+}
+
+pub async fn meta_round_trips<S: Store>(s: &S) {
+    s.apply(vec![Op::PutMeta { key: "checkpoint".into(), value: json!({"seq": "12-g1AAAA"}) }]).await.unwrap();
+    assert_eq!(s.get_meta("checkpoint").await.unwrap(), Some(json!({"seq": "12-g1AAAA"})));
+}
+
+pub async fn hundreds_of_docs_in_one_batch<S: Store>(s: &S) {
+    let ops = (0..500).map(|i| Op::PutDoc(doc(&format!("mood:{i:04}"), "mood", i))).collect();
+    s.apply(ops).await.unwrap();
+    let loaded = s.docs_of_type("mood").await.unwrap();
+    assert_eq!(loaded.docs.len(), 500);
+    assert_eq!(loaded.docs[499]["n"], 499);
+}
+
+/// Runs every suite test against a store made by `$make(test_name).await`.
+/// `native` makes `#[test]` functions; `browser` makes `#[wasm_bindgen_test]` ones.
+#[macro_export]
+macro_rules! store_suite {
+    ($mode:ident, $make:path) => {
+        $crate::store_suite!(@each $mode, $make,
+            empty_store_has_nothing,
+            documents_round_trip_exactly,
+            docs_of_type_filters_and_sorts_by_id,
+            put_replaces_and_delete_removes,
+            drafts_keep_the_latest_keystroke,
+            saving_clears_the_draft_in_the_same_batch,
+            a_failed_batch_rolls_back_whole,
+            invalid_documents_are_refused,
+            meta_round_trips,
+            hundreds_of_docs_in_one_batch
+        );
+    };
+    (@each native, $make:path, $($name:ident),*) => {$(
+        #[test]
+        fn $name() {
+            futures_executor::block_on(async {
+                let store = $make(stringify!($name)).await;
+                $crate::store::suite::$name(&store).await;
+            });
+        }
+    )*};
+    (@each browser, $make:path, $($name:ident),*) => {$(
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn $name() {
+            let store = $make(stringify!($name)).await;
+            $crate::store::suite::$name(&store).await;
+        }
+    )*};
+}
