@@ -103,3 +103,5 @@ pub fn validate_doc(doc: &Value) -> Result<&str, StoreError> {
         _ => Err(StoreError::Invalid(format!("document {id} needs a text type"))),
     }
 }
+
+impl std::error::Error for StoreError {}

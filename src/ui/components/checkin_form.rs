@@ -1,0 +1,124 @@
+//! Today's check-in: how I feel, a win, a challenge. Kept as a draft on every keystroke;
+//! "Save check-in" makes (or updates) today's check-in.
+
+use super::save_status::{status_of, Problems, SaveStatus};
+use crate::domain::checkin::{save_checkin, CheckIn, CheckInDraft};
+use crate::domain::doc::{encode, Audience};
+use crate::domain::draft_keys;
+use crate::domain::mood::MoodEntry;
+use crate::domain::time::{hhmm_at, LocalDay};
+use crate::store::{Op, Store};
+use crate::ui::draft::{use_draft, WriteState};
+use crate::ui::platform;
+use crate::ui::storage::{load_docs, use_storage};
+use leptos::prelude::*;
+
+#[component]
+pub fn CheckInForm(
+    /// Today's check-in if one is saved.
+    saved: Option<CheckIn>,
+    /// The person's today.
+    today: LocalDay,
+    /// Called after saving.
+    on_saved: Callback<CheckIn>,
+) -> impl IntoView {
+    let storage = use_storage();
+    let draft = use_draft::<CheckInDraft>(draft_keys::CHECKIN);
+    let saved = RwSignal::new(saved);
+    let problems = RwSignal::new(Vec::<String>::new());
+
+    // Once the draft is restored: with no draft, show what is saved for today. Then mark the
+    // screen ready (read by the cold-start benchmark).
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !draft.ready.get() {
+            return done.unwrap_or(false);
+        }
+        if draft.value.with_untracked(CheckInDraft::is_blank) {
+            if let Some(c) = saved.get_untracked().as_ref().filter(|c| c.day == today) {
+                draft.value.set(CheckInDraft::from_saved(c));
+            }
+        }
+        platform::mark("tandem:today-ready");
+        true
+    });
+
+    let save = Action::new_local(move |submitted: &CheckInDraft| {
+        let submitted = submitted.clone();
+        async move {
+            let result = async {
+                let now = platform::now();
+                let store = storage.store().map_err(|e| vec![e.user_message()])?;
+                let moods = load_docs::<MoodEntry>(storage).await.map(|l| l.docs).unwrap_or_default();
+                let mood_today = moods.iter().filter(|m| m.day == now.local_day()).max_by_key(|m| m.header.created_at).map(|m| m.score);
+                let existing = saved.try_get_untracked().flatten().filter(|c| c.day == now.local_day());
+                let checkin = save_checkin(existing.as_ref(), &submitted, mood_today, now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+                store.apply(vec![Op::PutDoc(encode(&checkin)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+                Ok::<_, Vec<String>>(checkin)
+            }
+            .await;
+            match result {
+                Ok(checkin) => {
+                    problems.set(Vec::new());
+                    saved.set(Some(checkin.clone()));
+                    if draft.value.try_get_untracked().as_ref() == Some(&submitted) {
+                        draft.write.set(WriteState::Saved(String::new()));
+                    } else {
+                        // Words typed while saving stay a draft.
+                        draft.edit(0.0, |_| {});
+                    }
+                    on_saved.run(checkin);
+                }
+                Err(ps) => problems.set(ps),
+            }
+        }
+    });
+
+    let saved_at = move || {
+        saved.with(|s| {
+            s.as_ref()
+                .filter(|c| draft.value.with(|d| d.matches(c)))
+                .map(|c| hhmm_at(c.header.updated_at, platform::now().utc_offset_minutes))
+        })
+    };
+    let status = Signal::derive(move || status_of(draft.write.get(), draft.value.with(CheckInDraft::is_blank), saved_at()));
+    let leftover = move || draft.value.with(|d| d.started_before(today));
+    let field = move |id: &'static str, label: &'static str, hint: &'static str, get: fn(&CheckInDraft) -> &String, set: fn(&mut CheckInDraft, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <p class="hint" id=format!("{id}-hint")>{hint}</p>
+                <textarea id=id rows="2" aria-describedby=format!("{id}-hint")
+                    prop:value=move || draft.value.with(|d| get(d).clone())
+                    prop:disabled=move || !draft.ready.get()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.edit(ev.time_stamp(), |d| {
+                            d.day.get_or_insert(today);
+                            set(d, v)
+                        })
+                    } />
+            </div>
+        }
+    };
+
+    view! {
+        <form class="checkin-form" aria-labelledby="checkin-title" on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(draft.value.get_untracked());
+        }>
+            <h2 id="checkin-title">"Daily check-in"</h2>
+            {move || leftover().map(|day| view! {
+                <p class="notice">{format!("You started this on {} and didn't save it. Saving now makes it today's check-in.", day.short_label())}</p>
+            })}
+            {field("checkin-feel", "How I feel", "A few words are enough.", |d| &d.how_i_feel, |d, v| d.how_i_feel = v)}
+            {field("checkin-win", "A win", "Anything that went okay, however small.", |d| &d.win, |d, v| d.win = v)}
+            {field("checkin-challenge", "A challenge", "Something that was hard today.", |d| &d.challenge, |d, v| d.challenge = v)}
+            <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
+            <Problems problems=problems />
+            <div class="form-actions">
+                <button type="submit" class="primary" prop:disabled=move || save.pending().get() || !draft.ready.get()>"Save check-in"</button>
+                <SaveStatus status=status />
+            </div>
+        </form>
+    }
+}

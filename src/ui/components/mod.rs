@@ -1,0 +1,10 @@
+//! Components shared by routes. CSS for each lives in style/.
+
+pub mod checkin_form;
+pub mod checkin_history;
+pub mod chip;
+pub mod mood_chart;
+pub mod mood_form;
+pub mod mood_history;
+pub mod quick_mood;
+pub mod save_status;

@@ -1,0 +1,168 @@
+//! The full mood form: score, emotions, tags, note. Every change is kept as a draft.
+
+use super::chip::Chip;
+use super::save_status::{status_of, Problems, SaveStatus};
+use crate::domain::doc::{encode, Audience};
+use crate::domain::draft_keys;
+use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore, EMOTION_GROUPS, MOOD_TYPE};
+use crate::store::{Op, Store};
+use crate::ui::draft::{use_draft, UseDraftReturn, WriteState};
+use crate::ui::platform;
+use crate::ui::storage::{use_storage, AppStorage};
+use leptos::prelude::*;
+
+/// Saves a mood draft as an entry and clears the draft in the same batch.
+/// Shared by the full form and Today's quick mood.
+pub async fn save_mood_draft<T>(storage: AppStorage, draft: UseDraftReturn<T>, mood: MoodDraft, submitted: T) -> Result<MoodEntry, Vec<String>>
+where
+    T: serde::Serialize + Clone + PartialEq + Default + Send + Sync + 'static,
+{
+    let now = platform::now();
+    let entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let store = storage.store().map_err(|e| vec![e.user_message()])?;
+    store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+    // Clear the form only if nothing was typed while saving; otherwise keep (and re-keep) the new words.
+    if draft.value.try_get_untracked().as_ref() == Some(&submitted) {
+        draft.value.set(T::default());
+        draft.write.set(WriteState::Saved(entry.local_time.clone()));
+    } else {
+        draft.edit(0.0, |_| {});
+    }
+    Ok(entry)
+}
+
+#[component]
+pub fn MoodForm(
+    /// Tags to offer (built-in and the person's own).
+    #[prop(into)]
+    known_tags: Signal<Vec<String>>,
+    /// Called after an entry is saved.
+    on_saved: Callback<MoodEntry>,
+) -> impl IntoView {
+    let storage = use_storage();
+    let draft = use_draft::<MoodDraft>(draft_keys::MOOD);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let tag_problem = RwSignal::new(None::<String>);
+    let save = Action::new_local(move |submitted: &MoodDraft| {
+        let submitted = submitted.clone();
+        async move {
+            match save_mood_draft(storage, draft, submitted.clone(), submitted).await {
+                Ok(entry) => {
+                    problems.set(Vec::new());
+                    on_saved.run(entry);
+                }
+                Err(ps) => problems.set(ps),
+            }
+        }
+    });
+
+    let score_text = move || {
+        draft.value.with(|d| match d.score.and_then(MoodScore::new) {
+            Some(s) => s.spoken(),
+            None => "Not chosen yet — move the slider".to_owned(),
+        })
+    };
+    let choose_score = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev).parse::<u8>().ok();
+        draft.edit(ev.time_stamp(), |d| d.score = v);
+    };
+    let add_tag = move |time: f64| {
+        let mut next = draft.value.get_untracked();
+        match next.add_typed_tag() {
+            Ok(_) => {
+                tag_problem.set(None);
+                draft.edit(time, |d| *d = next);
+            }
+            Err(p) => tag_problem.set(Some(p.message())),
+        }
+    };
+    let offered_tags = move || {
+        let mut tags = known_tags.get();
+        for t in draft.value.with(|d| d.tags.clone()) {
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        tags
+    };
+    let status = Signal::derive(move || status_of(draft.write.get(), draft.value.with(MoodDraft::is_empty), None));
+
+    view! {
+        <form class="mood-form" aria-labelledby="mood-form-title" on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(draft.value.get_untracked());
+        }>
+            <h2 id="mood-form-title">"Log a mood"</h2>
+            <div class="field">
+                <label for="mood-score">"Mood"</label>
+                <input id="mood-score" type="range" min="1" max="10" step="1"
+                    prop:value=move || draft.value.with(|d| d.score.unwrap_or(5).to_string())
+                    aria-valuetext=score_text
+                    prop:disabled=move || !draft.ready.get()
+                    on:input=choose_score
+                    on:click=move |ev| {
+                        // Tapping the thumb where it already is chooses that value too.
+                        if draft.value.with_untracked(|d| d.score.is_none()) {
+                            choose_score(ev.into())
+                        }
+                    }
+                />
+                <div class="scale-ends" aria-hidden="true"><span>"1 very low"</span><span>"10 great"</span></div>
+                <output for="mood-score" class="score-readout">{score_text}</output>
+            </div>
+
+            <fieldset class="field emotions">
+                <legend>"Emotions"</legend>
+                {EMOTION_GROUPS.iter().map(|group| view! {
+                    <fieldset class="chips">
+                        <legend>{group.name}</legend>
+                        {group.emotions.iter().map(|&emotion| view! {
+                            <Chip label=emotion
+                                checked=Signal::derive(move || draft.value.with(|d| d.emotions.iter().any(|e| e == emotion)))
+                                on_toggle=move |t| draft.edit(t, |d| d.toggle_emotion(emotion)) />
+                        }).collect_view()}
+                    </fieldset>
+                }).collect_view()}
+            </fieldset>
+
+            <fieldset class="field chips tags">
+                <legend>"Tags"</legend>
+                {move || offered_tags().into_iter().map(|tag| {
+                    let name = tag.clone();
+                    let toggled = tag.clone();
+                    view! {
+                        <Chip label=tag
+                            checked=Signal::derive(move || draft.value.with(|d| d.tags.contains(&name)))
+                            on_toggle=move |t| draft.edit(t, |d| d.toggle_tag(&toggled)) />
+                    }
+                }).collect_view()}
+                <div class="add-tag">
+                    <label for="tag-input">"Add your own tag"</label>
+                    <div class="add-tag__row">
+                        <input id="tag-input" type="text" autocomplete="off" enterkeyhint="done"
+                            prop:value=move || draft.value.with(|d| d.tag_input.clone())
+                            on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.tag_input = v) }
+                            on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add_tag(ev.time_stamp()) } />
+                        <button type="button" class="secondary" on:click=move |ev| add_tag(ev.time_stamp())>"Add tag"</button>
+                    </div>
+                    {move || tag_problem.get().map(|p| view! { <p class="field-problem" role="alert">{p}</p> })}
+                </div>
+            </fieldset>
+
+            <div class="field">
+                <label for="mood-note">"Note"</label>
+                <textarea id="mood-note" rows="3"
+                    prop:value=move || draft.value.with(|d| d.note.clone())
+                    prop:disabled=move || !draft.ready.get()
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.note = v) } />
+            </div>
+
+            <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
+            <Problems problems=problems />
+            <div class="form-actions">
+                <button type="submit" class="primary" prop:disabled=move || save.pending().get() || !draft.ready.get()>"Save mood"</button>
+                <SaveStatus status=status />
+            </div>
+        </form>
+    }
+}

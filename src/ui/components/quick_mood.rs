@@ -1,0 +1,57 @@
+//! Mood in two taps on Today: pick a number, press "Save mood".
+
+use super::mood_form::save_mood_draft;
+use super::save_status::{status_of, Problems, SaveStatus};
+use crate::domain::draft_keys;
+use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore};
+use crate::ui::draft::use_draft;
+use crate::ui::storage::use_storage;
+use leptos::prelude::*;
+
+#[component]
+pub fn QuickMood(
+    /// Called after the mood is saved.
+    on_saved: Callback<MoodEntry>,
+) -> impl IntoView {
+    let storage = use_storage();
+    let draft = use_draft::<Option<u8>>(draft_keys::QUICK_MOOD);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let save = Action::new_local(move |score: &Option<u8>| {
+        let score = *score;
+        async move {
+            let mood = MoodDraft { score, ..Default::default() };
+            match save_mood_draft(storage, draft, mood, score).await {
+                Ok(entry) => {
+                    problems.set(Vec::new());
+                    on_saved.run(entry);
+                }
+                Err(ps) => problems.set(ps),
+            }
+        }
+    });
+    let status = Signal::derive(move || status_of(draft.write.get(), draft.value.get().is_none(), None));
+    view! {
+        <form class="quick-mood" on:submit=move |ev| { ev.prevent_default(); save.dispatch(draft.value.get_untracked()); }>
+            <fieldset>
+                <legend>"Quick mood"</legend>
+                <p class="hint" id="quick-mood-hint">"1 is very low, 10 is great."</p>
+                <div class="pills">
+                    {(MoodScore::MIN..=MoodScore::MAX).map(|n| view! {
+                        <label class="pill">
+                            <input type="radio" name="quick-mood" value=n aria-describedby="quick-mood-hint"
+                                prop:checked=move || draft.value.get() == Some(n)
+                                prop:disabled=move || !draft.ready.get()
+                                on:change=move |ev| draft.edit(ev.time_stamp(), |s| *s = Some(n)) />
+                            <span>{n}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <Problems problems=problems />
+            <div class="form-actions">
+                <button type="submit" class="primary" prop:disabled=move || save.pending().get() || !draft.ready.get()>"Save mood"</button>
+                <SaveStatus status=status />
+            </div>
+        </form>
+    }
+}

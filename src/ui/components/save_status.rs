@@ -1,0 +1,98 @@
+//! The saved / not-yet-saved indicator every form shows.
+
+use crate::ui::draft::WriteState;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing typed.
+    Empty,
+    /// Typed, kept on the device, not yet saved as an item.
+    DraftKept,
+    /// Saved as an item at this local time.
+    Saved(String),
+    /// Could not be kept; the message says what happened and that the words are still on screen.
+    Failed(String),
+}
+
+impl Status {
+    /// A stable word for styling.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Status::Empty => "empty",
+            Status::DraftKept => "draft",
+            Status::Saved(_) => "saved",
+            Status::Failed(_) => "failed",
+        }
+    }
+}
+
+/// `saved_at`: when the form shows exactly what is saved, the time it was saved.
+pub fn status_of(write: WriteState, blank: bool, saved_at: Option<String>) -> Status {
+    match (write, saved_at) {
+        (WriteState::Failed(msg), _) => Status::Failed(msg),
+        (_, Some(at)) => Status::Saved(at),
+        (WriteState::Saved(at), None) if blank => Status::Saved(at),
+        (_, None) if blank => Status::Empty,
+        _ => Status::DraftKept,
+    }
+}
+
+/// Shows a form's [`Status`]: polite when all is well, an alert when something failed.
+#[component]
+pub fn SaveStatus(
+    /// What to show.
+    #[prop(into)]
+    status: Signal<Status>,
+) -> impl IntoView {
+    let text = move || match status.get() {
+        Status::Empty | Status::Failed(_) => String::new(),
+        Status::DraftKept => "Not saved yet — draft kept on this device".into(),
+        Status::Saved(at) => format!("Saved at {at}"),
+    };
+    let failure = move || match status.get() {
+        Status::Failed(msg) => Some(view! { <p class="save-status save-status--failed" role="alert">{msg}</p> }),
+        _ => None,
+    };
+    view! {
+        <p class="save-status" role="status" data-state=move || status.get().key()>
+            {text}
+        </p>
+        {failure}
+    }
+}
+
+/// A list of problems that stopped a save, announced at once.
+#[component]
+pub fn Problems(
+    /// Plain-language problems; nothing is shown when empty.
+    #[prop(into)]
+    problems: Signal<Vec<String>>,
+) -> impl IntoView {
+    move || {
+        let list = problems.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <ul class="problems" role="alert">
+                    {list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_prefers_failure_then_saved_then_draft() {
+        assert_eq!(status_of(WriteState::Failed("x".into()), false, Some("1".into())), Status::Failed("x".into()));
+        assert_eq!(status_of(WriteState::Kept, false, Some("09:00".into())), Status::Saved("09:00".into()));
+        assert_eq!(status_of(WriteState::Kept, false, None), Status::DraftKept);
+        assert_eq!(status_of(WriteState::Idle, false, None), Status::DraftKept, "a restored draft is kept");
+        assert_eq!(status_of(WriteState::Kept, true, None), Status::Empty);
+        assert_eq!(status_of(WriteState::Saved("10:00".into()), true, None), Status::Saved("10:00".into()));
+        assert_eq!(status_of(WriteState::Saved("10:00".into()), false, None), Status::DraftKept);
+    }
+}

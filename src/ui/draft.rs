@@ -1,0 +1,100 @@
+//! Drafts: every edit to a form is written to IndexedDB at once, so closing the tab, killing the
+//! browser or losing power a moment later loses nothing. Shaped like a leptos-use hook.
+
+use super::platform;
+use super::storage::{use_storage, AppStorage};
+use crate::store::{Op, Store};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// What the save indicator says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WriteState {
+    /// Nothing written since the form opened.
+    Idle,
+    /// The latest edit is durable on this device.
+    Kept,
+    /// Saved as an item, at this local time.
+    Saved(String),
+    /// The latest edit could not be kept; the words are still on screen.
+    Failed(String),
+}
+
+pub struct UseDraftReturn<T: Send + Sync + 'static> {
+    /// The form's state.
+    pub value: RwSignal<T>,
+    /// False until any kept draft has been restored: forms stay disabled so typing cannot race it.
+    pub ready: RwSignal<bool>,
+    pub write: RwSignal<WriteState>,
+    key: &'static str,
+    storage: AppStorage,
+}
+
+impl<T: Send + Sync + 'static> Clone for UseDraftReturn<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for UseDraftReturn<T> {}
+
+/// The draft kept under `key`, restored when the form opens.
+pub fn use_draft<T>(key: &'static str) -> UseDraftReturn<T>
+where
+    T: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
+{
+    let storage = use_storage();
+    let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), key, storage };
+    spawn_local(async move {
+        match storage.store() {
+            Ok(store) => match store.get_draft(key).await {
+                Ok(Some(raw)) => match serde_json::from_value::<T>(raw.clone()) {
+                    Ok(restored) => draft.value.set(restored),
+                    Err(e) => {
+                        // Keep the unreadable draft aside before the next keystroke replaces it.
+                        let aside = Op::PutMeta { key: format!("unreadable-draft:{key}"), value: raw };
+                        let _ = store.apply(vec![aside]).await;
+                        draft.write.set(WriteState::Failed(format!("An earlier draft could not be read ({e}). It was set aside, not deleted.")));
+                    }
+                },
+                Ok(None) => {}
+                Err(e) => draft.write.set(WriteState::Failed(e.user_message())),
+            },
+            Err(e) => draft.write.set(WriteState::Failed(e.user_message())),
+        }
+        draft.ready.set(true);
+    });
+    draft
+}
+
+impl<T> UseDraftReturn<T>
+where
+    T: Serialize + Clone + Send + Sync + 'static,
+{
+    /// Applies an edit made by an input event and keeps the result on the device.
+    /// `event_time` is the event's `timeStamp`, for the keystroke-to-durable benchmark.
+    pub fn edit(&self, event_time: f64, change: impl FnOnce(&mut T)) {
+        self.value.update(change);
+        let Some(value) = self.value.try_get_untracked() else { return };
+        let (key, write, storage) = (self.key, self.write, self.storage);
+        let json = serde_json::to_value(&value).unwrap_or_default();
+        spawn_local(async move {
+            let result = match storage.store() {
+                Ok(store) => store.put_draft(key, &json).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => {
+                    platform::measure_since("tandem:draft-durable", event_time);
+                    write.set(WriteState::Kept);
+                }
+                Err(e) => write.set(WriteState::Failed(e.user_message())),
+            }
+        });
+    }
+
+    /// The op that clears this draft; put it in the same batch as the save.
+    pub fn delete_op(&self) -> Op {
+        Op::DeleteDraft(self.key.to_owned())
+    }
+}

@@ -1,0 +1,9 @@
+//! Thin Leptos components. Rules live in `domain`, storage in `store`; this layer wires them to
+//! the page. Browser facts (clock, randomness, marks) come from `platform`.
+
+pub mod app;
+pub mod components;
+pub mod draft;
+pub mod platform;
+pub mod routes;
+pub mod storage;

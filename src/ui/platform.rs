@@ -1,0 +1,79 @@
+//! The few browser facts the domain needs, passed in from here: the clock, randomness,
+//! and performance marks for the benchmarks. Nothing here panics.
+
+use crate::domain::id::{self, RANDOM_BYTES};
+use crate::domain::time::{Now, Timestamp};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = measure, catch)]
+    fn performance_measure(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn performance_mark(name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// The device's clock and its current offset from UTC.
+pub fn now() -> Now {
+    let d = js_sys::Date::new_0();
+    // getTimezoneOffset is minutes *behind* UTC (UTC+1 gives -60).
+    Now { at: Timestamp(d.get_time() as i64), utc_offset_minutes: -(d.get_timezone_offset() as i32) }
+}
+
+fn random_bytes() -> [u8; RANDOM_BYTES] {
+    let mut buf = [0u8; RANDOM_BYTES];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut buf).is_ok());
+    if !filled {
+        // Only ids depend on this; Math.random still makes collisions vanishingly unlikely.
+        for b in &mut buf {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    buf
+}
+
+/// A new document id made on this device.
+pub fn new_id(doc_type: &str, now: Now) -> String {
+    id::new_id(doc_type, now.at, random_bytes())
+}
+
+/// Records `performance.measure(name, {start, end: now})`; read by the benchmarks.
+pub fn measure_since(name: &str, start: f64) {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance_now().into());
+    let _ = performance_measure(name, &options);
+}
+
+pub fn mark(name: &str) {
+    let _ = performance_mark(name);
+}
+
+pub fn set_title(page: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(&format!("{page} · Tandem"));
+    }
+}
+
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// A bug stopped the app (panic = abort, so nothing runs after this). Log it, and tell the person
+/// plainly what still holds: drafts are on the device, help is one tap away.
+pub fn report_panic(message: &str) {
+    web_sys::console::error_1(&format!("Tandem stopped because of a bug: {message}").into());
+    let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+    let _ = body.insert_adjacent_html(
+        "afterbegin",
+        "<div role=\"alert\" class=\"app-crashed\"><p>Tandem hit a problem and stopped. \
+         What you typed was kept on this device.</p><p><a href=\"/\">Reload Tandem</a> · \
+         <a href=\"tel:988\">Call 988</a> · <a href=\"https://findahelpline.com\">Find a helpline</a></p></div>",
+    );
+}

@@ -1,0 +1,42 @@
+//! Goals, Partner and Group: placeholders that say plainly what is coming.
+
+use crate::ui::platform;
+use leptos::prelude::*;
+
+fn coming(title: &'static str, intro: &'static str, points: &'static [&'static str]) -> impl IntoView {
+    platform::set_title(title);
+    view! {
+        <div class="page coming-soon">
+            <h1>{title}</h1>
+            <p class="notice">"Coming soon. "{intro}</p>
+            <ul class="plain-list">{points.iter().map(|p| view! { <li>{*p}</li> }).collect_view()}</ul>
+        </div>
+    }
+}
+
+#[component]
+pub fn GoalsPage() -> impl IntoView {
+    coming("Goals", "Weekly goals you say out loud, and follow through on with others.", &[
+        "A board for this week: to do, doing, done, carried over.",
+        "Each goal linked to what matters to you — your values.",
+        "A short weekly review, and peers who ask how it went.",
+    ])
+}
+
+#[component]
+pub fn PartnerPage() -> impl IntoView {
+    coming("Partner", "An accountability partner matched with you by your program.", &[
+        "Why you were matched, and your check-in schedule.",
+        "Partner check-ins and encouragement.",
+        "Reach your partner in a hard moment — with crisis lines always shown too.",
+    ])
+}
+
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    coming("Group", "A small, steady group that notices each other.", &[
+        "The group's agreed norms.",
+        "Check-in rounds and a rotating peer leader.",
+        "Reactions, milestones and session attendance.",
+    ])
+}

@@ -1,0 +1,7 @@
+//! One file per route.
+
+pub mod coming_soon;
+pub mod help;
+pub mod mood;
+pub mod not_found;
+pub mod today;

@@ -1,0 +1,45 @@
+//! The app's store as a typed context. It is opened once before the app mounts; if it could not
+//! be opened the app still runs (the crisis screen must always work) and every form says why
+//! nothing is being kept.
+
+use crate::store::{Loaded, StoreError};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+pub type AppStore = crate::store::indexed_db::IdbStore;
+
+pub async fn open_store() -> Result<AppStore, StoreError> {
+    AppStore::open().await
+}
+
+/// Cheap to copy; read it with [`use_storage`].
+#[derive(Clone, Copy)]
+pub struct AppStorage(StoredValue<Result<Rc<AppStore>, StoreError>, LocalStorage>);
+
+impl AppStorage {
+    pub fn store(&self) -> Result<Rc<AppStore>, StoreError> {
+        self.0.try_get_value().unwrap_or_else(|| Err(StoreError::Other("the app is closing".into())))
+    }
+}
+
+pub fn provide_storage(opened: Result<AppStore, StoreError>) {
+    provide_context(AppStorage(StoredValue::new_local(opened.map(Rc::new))));
+}
+
+pub fn use_storage() -> AppStorage {
+    expect_context::<AppStorage>()
+}
+
+/// Documents of a type, decoded; what could not be read is counted, never dropped from storage.
+#[derive(Clone, Debug, Default)]
+pub struct DocList<D> {
+    pub docs: Vec<D>,
+    pub unreadable: usize,
+}
+
+pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> Result<DocList<D>, StoreError> {
+    let store = storage.store()?;
+    let Loaded { docs, unreadable } = crate::store::Store::docs_of_type(&*store, D::TYPE).await?;
+    let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
+    Ok(DocList { docs, unreadable: unreadable.len() + bad.len() })
+}
