@@ -1,0 +1,256 @@
+//! The browser tier: the shared store suite and IndexedDB-specific tests, run on `IdbStore` in
+//! headless Chromium.
+//!
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test store_in_browser`
+//! (the runner comes from `.cargo/config.toml`; Chrome's flags from `webdriver.json`).
+#![cfg(target_arch = "wasm32")]
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde_json::json;
+use tandem::store::indexed_db::{delete_database, error_from_dom, IdbStore};
+use tandem::store::schema::{self, v1};
+use tandem::store::{Op, Store, StoreError};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh database per test, named after it, so tests never share state.
+async fn make(name: &str) -> IdbStore {
+    delete_database(name).await.expect("delete the test database");
+    IdbStore::open_named(name).await.expect("open the test database")
+}
+
+tandem::store_suite!(browser, make);
+
+/// Opens a second, raw connection (no version: never upgrades), as another tab or a test would.
+async fn raw(name: &str) -> Database {
+    Database::open(name).await.expect("raw open")
+}
+
+#[wasm_bindgen_test]
+async fn fresh_open_creates_the_schema_at_version_1() {
+    let _store = make("fresh").await;
+    let db = raw("fresh").await;
+    assert_eq!(db.version(), f64::from(schema::CURRENT_VERSION));
+    assert_eq!(schema::CURRENT_VERSION, 1);
+    let mut names: Vec<String> = db.object_store_names().collect();
+    names.sort();
+    assert_eq!(names, [v1::DOCS, v1::DRAFTS, v1::META]);
+
+    let tx = db.transaction([v1::DOCS, v1::DRAFTS, v1::META]).build().unwrap();
+    let key_path = |store: &str| tx.object_store(store).unwrap().as_sys().key_path().unwrap().as_string();
+    assert_eq!(key_path(v1::DOCS).as_deref(), Some(v1::DOCS_KEY_PATH));
+    assert_eq!(key_path(v1::DRAFTS).as_deref(), Some(v1::KV_KEY_PATH));
+    assert_eq!(key_path(v1::META).as_deref(), Some(v1::KV_KEY_PATH));
+    let docs = tx.object_store(v1::DOCS).unwrap();
+    let index = docs.index(v1::DOCS_BY_TYPE).unwrap();
+    let index = index.as_sys();
+    assert_eq!(index.key_path().unwrap().as_string().as_deref(), Some(v1::DOCS_BY_TYPE_KEY_PATH));
+    assert!(!index.unique() && !index.multi_entry());
+    drop(tx);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_from_a_newer_tandem_is_too_new() {
+    delete_database("too_new").await.unwrap();
+    Database::open("too_new").with_version(schema::CURRENT_VERSION + 1).await.unwrap().close();
+    let opened = IdbStore::open_named("too_new").await.map(drop);
+    assert_eq!(opened, Err(StoreError::TooNew { found: schema::CURRENT_VERSION + 1, supported: schema::CURRENT_VERSION }));
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_records_are_reported_and_the_rest_load() {
+    let store = make("unreadable").await;
+    let good = |id: &str| json!({"_id": id, "type": "mood", "schema": 1});
+    store.apply(vec![Op::PutDoc(good("mood:1")), Op::PutDoc(good("mood:3"))]).await.unwrap();
+
+    // Written behind the store's back, as an older/buggy build or another tool might have done:
+    // a BigInt (JSON.stringify refuses it) and a numeric _id (a valid key, but not a document id).
+    let db = raw("unreadable").await;
+    let tx = db.transaction(v1::DOCS).with_mode(TransactionMode::Readwrite).build().unwrap();
+    let docs = tx.object_store(v1::DOCS).unwrap();
+    let big = js_object(&[("_id", "mood:2".into()), ("type", "mood".into()), ("n", js_sys::BigInt::from(1u32).into())]);
+    let numeric = js_object(&[("_id", 7.into()), ("type", "mood".into())]);
+    docs.put(big).build().unwrap();
+    docs.put(numeric).build().unwrap();
+    tx.commit().await.unwrap();
+    db.close();
+
+    let loaded = store.docs_of_type("mood").await.unwrap();
+    let ids: Vec<&str> = loaded.docs.iter().filter_map(|d| d["_id"].as_str()).collect();
+    assert_eq!(ids, ["mood:1", "mood:3"]);
+    let keys: Vec<&str> = loaded.unreadable.iter().map(|u| u.key.as_str()).collect();
+    assert_eq!(keys, ["7", "mood:2"], "{:?}", loaded.unreadable);
+    assert!(loaded.unreadable[1].reason.contains("BigInt"), "{:?}", loaded.unreadable);
+    assert!(loaded.unreadable[0].reason.contains("_id"), "{:?}", loaded.unreadable);
+
+    assert!(matches!(store.get_doc("mood:2").await, Err(StoreError::Other(_))));
+    assert_eq!(store.get_doc("mood:1").await.unwrap(), Some(good("mood:1")));
+    // Still there, untouched: reported, never deleted.
+    assert_eq!(store.docs_of_type("mood").await.unwrap().unreadable.len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn ids_sort_by_code_point_like_the_memory_store() {
+    // IndexedDB orders keys by UTF-16 code units, which puts "🙂" (a surrogate pair, D83D…)
+    // before U+E000 and U+FF61; Rust (and so MemoryStore) orders by code point.
+    let ops = || ["mood:\u{FF61}", "mood:\u{1F642}", "mood:a", "mood:\u{E000}"].map(|id| Op::PutDoc(json!({"_id": id, "type": "mood"}))).to_vec();
+    let idb = make("code_points").await;
+    idb.apply(ops()).await.unwrap();
+    let memory = tandem::store::memory::MemoryStore::new();
+    memory.apply(ops()).await.unwrap();
+    let ids = |docs: &[serde_json::Value]| docs.iter().filter_map(|d| d["_id"].as_str().map(String::from)).collect::<Vec<_>>();
+    let expected = ["mood:a", "mood:\u{E000}", "mood:\u{FF61}", "mood:\u{1F642}"];
+    assert_eq!(ids(&memory.docs_of_type("mood").await.unwrap().docs), expected);
+    assert_eq!(ids(&idb.docs_of_type("mood").await.unwrap().docs), expected);
+
+    // The raw index order really differs, so it is the store's sort that makes the line above pass.
+    let db = raw("code_points").await;
+    let tx = db.transaction(v1::DOCS).build().unwrap();
+    let store = tx.object_store(v1::DOCS).unwrap();
+    let index = store.index(v1::DOCS_BY_TYPE).unwrap();
+    let raw_ids: Vec<String> = index.get_all_keys::<String>().with_query::<&str, _>("mood").await.unwrap().map(Result::unwrap).collect();
+    assert_eq!(raw_ids, ["mood:a", "mood:\u{1F642}", "mood:\u{E000}", "mood:\u{FF61}"]);
+    drop(store);
+    drop(tx);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+fn dom_exceptions_map_to_store_errors() {
+    let dom = |name: &str| web_sys::DomException::new_with_message_and_name("the message", name).unwrap();
+    assert_eq!(error_from_dom(&dom("QuotaExceededError")), StoreError::QuotaExceeded);
+    assert_eq!(error_from_dom(&dom("VersionError")), StoreError::TooNew { found: 0, supported: schema::CURRENT_VERSION });
+    assert_eq!(error_from_dom(&dom("DataError")), StoreError::Invalid("the message".into()));
+    assert_eq!(error_from_dom(&dom("SecurityError")), StoreError::Unavailable("the message".into()));
+    assert_eq!(error_from_dom(&dom("InvalidStateError")), StoreError::Other("InvalidStateError: the message".into()));
+    assert_eq!(error_from_dom(&dom("UnknownError")), StoreError::Other("UnknownError: the message".into()));
+}
+
+#[wasm_bindgen_test]
+async fn an_older_connection_that_will_not_close_blocks_the_upgrade() {
+    delete_database("blocked").await.unwrap();
+    // Like an old tab: a connection at v1 with no versionchange handler, so it never closes.
+    let old_tab = Database::open("blocked").with_version(1u32).await.unwrap();
+    let opened = IdbStore::open_at_version("blocked", 2).await.map(drop);
+    assert_eq!(opened, Err(StoreError::Blocked));
+
+    // Once the old tab goes, the abandoned open proceeds in the background. This build has no
+    // 1→2 migration, so that upgrade must abort rather than bump the version without a schema.
+    // Opens of one database run in order, so this one waits for that attempt to settle.
+    old_tab.close();
+    let db = raw("blocked").await;
+    assert_eq!(db.version(), 1.0);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn our_connection_steps_aside_for_a_newer_tab() {
+    let store = make("steps_aside").await;
+    store.put_draft("mood", &json!({"score": 3})).await.unwrap();
+    // A "newer tab" asks for v2: our connection closes instead of blocking it. (The upgrade itself
+    // then fails — this build has no 1→2 step — but it was not blocked.)
+    let newer = IdbStore::open_at_version("steps_aside", 2).await.map(drop);
+    assert!(matches!(newer, Err(StoreError::Other(ref m)) if m.contains("no migration")), "{newer:?}");
+    assert_eq!(store.get_draft("mood").await, Err(StoreError::TooNew { found: 2, supported: 1 }));
+    assert_eq!(store.put_draft("mood", &json!({})).await, Err(StoreError::TooNew { found: 2, supported: 1 }));
+}
+
+#[wasm_bindgen_test]
+async fn deleting_the_database_elsewhere_is_reported() {
+    let store = make("deleted").await;
+    delete_database("deleted").await.unwrap(); // would hang if our connection did not close
+    assert!(matches!(store.get_meta("m").await, Err(StoreError::Other(ref m)) if m.contains("deleted")));
+}
+
+#[wasm_bindgen_test]
+async fn writes_are_single_strict_transactions() {
+    let store = make("strict").await;
+    spy_start("strict");
+    store.put_draft("mood", &json!({"score": 1})).await.unwrap();
+    store
+        .apply(vec![
+            Op::PutDoc(json!({"_id": "mood:1", "type": "mood"})),
+            Op::DeleteDraft("mood".into()),
+            Op::PutMeta { key: "m".into(), value: json!(1) },
+        ])
+        .await
+        .unwrap();
+    store.apply(vec![Op::PutMeta { key: "m".into(), value: json!(2) }]).await.unwrap();
+    store.get_meta("m").await.unwrap();
+    let seen: Vec<String> = spy_stop().iter().filter_map(|v| v.as_string()).collect();
+    assert_eq!(
+        seen,
+        ["readwrite strict drafts", "readwrite strict docs,drafts,meta", "readwrite strict meta", "readonly default meta"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn draft_and_meta_values_of_every_json_kind_round_trip() {
+    let store = make("kinds").await;
+    for value in [json!(null), json!(false), json!(0), json!(-1.5), json!("text"), json!([]), json!({"a": {"b": [null]}})] {
+        store.put_draft("d", &value).await.unwrap();
+        assert_eq!(store.get_draft("d").await.unwrap(), Some(value.clone()));
+        store.apply(vec![Op::PutMeta { key: "m".into(), value: value.clone() }]).await.unwrap();
+        assert_eq!(store.get_meta("m").await.unwrap(), Some(value));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn no_indexed_db_means_unavailable() {
+    for how in ["null", "throw"] {
+        hide_indexed_db(how);
+        let opened = IdbStore::open_named("hidden").await.map(drop);
+        restore_indexed_db();
+        assert!(matches!(opened, Err(StoreError::Unavailable(_))), "{how}: {opened:?}");
+    }
+    // And it was only hidden: the real one works again.
+    make("hidden").await;
+}
+
+fn js_object(fields: &[(&str, JsValue)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (k, v) in fields {
+        js_sys::Reflect::set(&obj, &JsValue::from_str(k), v).unwrap();
+    }
+    obj.into()
+}
+
+// Records every transaction opened on one database ("mode durability store,names"), and hides
+// `window.indexedDB` as some private modes do.
+#[wasm_bindgen(inline_js = r#"
+let original = null, seen = [];
+export function spy_start(dbName) {
+  original = IDBDatabase.prototype.transaction;
+  seen = [];
+  IDBDatabase.prototype.transaction = function (...args) {
+    const tx = original.apply(this, args);
+    if (this.name === dbName) seen.push(`${tx.mode} ${tx.durability} ${Array.from(tx.objectStoreNames).join(",")}`);
+    return tx;
+  };
+}
+let idbDescriptor = null;
+export function hide_indexed_db(how) {
+  idbDescriptor = Object.getOwnPropertyDescriptor(window, "indexedDB");
+  const get = how === "throw" ? () => { throw new DOMException("denied", "SecurityError"); } : () => null;
+  Object.defineProperty(window, "indexedDB", { get, configurable: true });
+}
+export function restore_indexed_db() {
+  Object.defineProperty(window, "indexedDB", idbDescriptor);
+}
+export function spy_stop() {
+  IDBDatabase.prototype.transaction = original;
+  return seen;
+}
+"#)]
+extern "C" {
+    fn spy_start(db_name: &str);
+    fn spy_stop() -> js_sys::Array;
+    fn hide_indexed_db(how: &str);
+    fn restore_indexed_db();
+}
