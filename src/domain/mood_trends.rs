@@ -90,13 +90,16 @@ pub fn trend(entries: &[MoodEntry], today: LocalDay, window: Window) -> Trend {
     }
 }
 
-/// One decimal, without a trailing ".0".
+/// One decimal, without a trailing ".0" ("7", "5.7", "-0.5"). Formatted from whole tenths, which
+/// keeps Rust's float formatter (about 16 KB of wasm) out of the app.
 pub fn one_decimal(x: f32) -> String {
-    let rounded = (x * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
+    let tenths = (x * 10.0).round() as i32;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let (whole, frac) = (tenths.abs() / 10, tenths.abs() % 10);
+    if frac == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{rounded:.1}")
+        format!("{sign}{whole}.{frac}")
     }
 }
 
@@ -260,5 +263,8 @@ mod tests {
     fn one_decimal_formats() {
         assert_eq!(one_decimal(7.0), "7");
         assert_eq!(one_decimal(5.666), "5.7");
+        assert_eq!(one_decimal(-0.46), "-0.5");
+        assert_eq!(one_decimal(-2.0), "-2");
+        assert_eq!(one_decimal(0.04), "0");
     }
 }

@@ -6,6 +6,7 @@ use crate::domain::mood_trends::{one_decimal, tag_averages, trend, Window};
 use crate::domain::time::LocalDay;
 use leptos::prelude::*;
 
+/// The SVG's viewBox is "0 0 320 140" (written out, so no float is ever formatted).
 const WIDTH: f32 = 320.0;
 const HEIGHT: f32 = 140.0;
 /// Room around the plot for the dots.
@@ -26,10 +27,10 @@ pub fn MoodChart(
     let plot = move || {
         current.with(|t| {
             let pts = t.points(WIDTH - 2.0 * PAD, HEIGHT - 2.0 * PAD);
-            let line: String = pts.iter().map(|(x, y, _)| format!("{:.1},{:.1}", x + PAD, y + PAD)).collect::<Vec<_>>().join(" ");
+            let line: String = pts.iter().map(|(x, y, _)| format!("{},{}", one_decimal(x + PAD), one_decimal(y + PAD))).collect::<Vec<_>>().join(" ");
             let dots = pts
                 .iter()
-                .map(|(x, y, d)| view! { <circle cx=format!("{:.1}", x + PAD) cy=format!("{:.1}", y + PAD) r="4" class="chart__dot" data-day=d.day.to_string() /> })
+                .map(|(x, y, d)| view! { <circle cx=one_decimal(x + PAD) cy=one_decimal(y + PAD) r="4" class="chart__dot" data-day=d.day.to_string() /> })
                 .collect_view();
             view! {
                 <polyline points=line class="chart__line" />
@@ -37,12 +38,12 @@ pub fn MoodChart(
             }
         })
     };
-    let grid = [1.0f32, 5.0, 10.0]
+    let grid = [1u8, 5, 10]
         .map(|level| {
-            let y = PAD + (HEIGHT - 2.0 * PAD) * (10.0 - level) / 9.0;
+            let y = PAD + (HEIGHT - 2.0 * PAD) * (10.0 - f32::from(level)) / 9.0;
             view! {
-                <line x1="0" x2=WIDTH y1=y y2=y class="chart__grid" />
-                <text x="2" y=y - 2.0 class="chart__label">{level}</text>
+                <line x1="0" x2="320" y1=one_decimal(y) y2=one_decimal(y) class="chart__grid" />
+                <text x="2" y=one_decimal(y - 2.0) class="chart__label">{level}</text>
             }
         })
         .collect_view();
@@ -55,7 +56,7 @@ pub fn MoodChart(
                     <button type="button" aria-pressed=move || (window.get() == w).to_string() on:click=move |_| window.set(w)>{w.label()}</button>
                 })}
             </div>
-            <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="mood-trend-summary" preserveAspectRatio="none">
+            <svg class="chart" viewBox="0 0 320 140" role="img" aria-labelledby="mood-trend-summary" preserveAspectRatio="none">
                 {grid}
                 {plot}
             </svg>
