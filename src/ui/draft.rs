@@ -27,6 +27,10 @@ pub struct UseDraftReturn<T: Send + Sync + 'static> {
     /// False until any kept draft has been restored: forms stay disabled so typing cannot race it.
     pub ready: RwSignal<bool>,
     pub write: RwSignal<WriteState>,
+    /// Fires when the whole value is replaced (restored, prefilled, cleared) rather than typed.
+    /// Text fields bind their DOM value to this, not to every edit: writing a textarea's value back
+    /// on each keystroke costs a relayout and shows in the keystroke benchmark.
+    pub replaced: Trigger,
     key: &'static str,
     storage: AppStorage,
 }
@@ -44,12 +48,12 @@ where
     T: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
 {
     let storage = use_storage();
-    let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), key, storage };
+    let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), replaced: Trigger::new(), key, storage };
     spawn_local(async move {
         match storage.store() {
             Ok(store) => match store.get_draft(key).await {
                 Ok(Some(raw)) => match serde_json::from_value::<T>(raw.clone()) {
-                    Ok(restored) => draft.value.set(restored),
+                    Ok(restored) => draft.replace(restored),
                     Err(e) => {
                         // Keep the unreadable draft aside before the next keystroke replaces it.
                         let aside = Op::PutMeta { key: format!("unreadable-draft:{key}"), value: raw };
@@ -67,6 +71,23 @@ where
     draft
 }
 
+impl<T: Send + Sync + 'static> UseDraftReturn<T> {
+    /// Replaces the whole form (not an edit by the person): the fields show the new value.
+    pub fn replace(&self, value: T) {
+        self.value.set(value);
+        self.replaced.notify();
+    }
+
+    /// A text field's DOM value: re-read only when the draft is replaced, never while typing.
+    pub fn text(&self, field: fn(&T) -> &String) -> impl Fn() -> String + Copy + 'static {
+        let (value, replaced) = (self.value, self.replaced);
+        move || {
+            replaced.track();
+            value.try_with_untracked(|v| field(v).clone()).unwrap_or_default()
+        }
+    }
+}
+
 impl<T> UseDraftReturn<T>
 where
     T: Serialize + Clone + Send + Sync + 'static,
@@ -75,9 +96,8 @@ where
     /// `event_time` is the event's `timeStamp`, for the keystroke-to-durable benchmark.
     pub fn edit(&self, event_time: f64, change: impl FnOnce(&mut T)) {
         self.value.update(change);
-        let Some(value) = self.value.try_get_untracked() else { return };
+        let Some(json) = self.value.try_with_untracked(|v| serde_json::to_value(v).unwrap_or_default()) else { return };
         let (key, write, storage) = (self.key, self.write, self.storage);
-        let json = serde_json::to_value(&value).unwrap_or_default();
         spawn_local(async move {
             let result = match storage.store() {
                 Ok(store) => store.put_draft(key, &json).await,
@@ -86,7 +106,12 @@ where
             match result {
                 Ok(()) => {
                     platform::measure_since("tandem:draft-durable", event_time);
-                    write.set(WriteState::Kept);
+                    // Only notify when the state changes: most keystrokes find it already `Kept`.
+                    write.maybe_update(|w| {
+                        let changed = *w != WriteState::Kept;
+                        *w = WriteState::Kept;
+                        changed
+                    });
                 }
                 Err(e) => write.set(WriteState::Failed(e.user_message())),
             }

@@ -35,7 +35,7 @@ pub fn CheckInForm(
         }
         if draft.value.with_untracked(CheckInDraft::is_blank) {
             if let Some(c) = saved.get_untracked().as_ref().filter(|c| c.day == today) {
-                draft.value.set(CheckInDraft::from_saved(c));
+                draft.replace(CheckInDraft::from_saved(c));
             }
         }
         platform::mark("tandem:today-ready");
@@ -73,22 +73,19 @@ pub fn CheckInForm(
         }
     });
 
-    let saved_at = move || {
-        saved.with(|s| {
-            s.as_ref()
-                .filter(|c| draft.value.with(|d| d.matches(c)))
-                .map(|c| hhmm_at(c.header.updated_at, platform::now().utc_offset_minutes))
-        })
-    };
-    let status = Signal::derive(move || status_of(draft.write.get(), draft.value.with(CheckInDraft::is_blank), saved_at()));
-    let leftover = move || draft.value.with(|d| d.started_before(today));
+    // Worked out once per save, not per keystroke.
+    let saved_time = Memo::new(move |_| saved.with(|s| s.as_ref().map(|c| hhmm_at(c.header.updated_at, platform::now().utc_offset_minutes))));
+    let saved_at = move || saved.with(|s| s.as_ref().filter(|c| draft.value.with(|d| d.matches(c))).and_then(|_| saved_time.get()));
+    // A memo, so a keystroke that leaves the status as it was touches nothing on screen.
+    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(CheckInDraft::is_blank), saved_at()));
+    let leftover = Memo::new(move |_| draft.value.with(|d| d.started_before(today)));
     let field = move |id: &'static str, label: &'static str, hint: &'static str, get: fn(&CheckInDraft) -> &String, set: fn(&mut CheckInDraft, String)| {
         view! {
             <div class="field">
                 <label for=id>{label}</label>
                 <p class="hint" id=format!("{id}-hint")>{hint}</p>
                 <textarea id=id rows="2" aria-describedby=format!("{id}-hint")
-                    prop:value=move || draft.value.with(|d| get(d).clone())
+                    prop:value=draft.text(get)
                     prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
@@ -107,7 +104,7 @@ pub fn CheckInForm(
             save.dispatch(draft.value.get_untracked());
         }>
             <h2 id="checkin-title">"Daily check-in"</h2>
-            {move || leftover().map(|day| view! {
+            {move || leftover.get().map(|day| view! {
                 <p class="notice">{format!("You started this on {} and didn't save it. Saving now makes it today's check-in.", day.short_label())}</p>
             })}
             {field("checkin-feel", "How I feel", "A few words are enough.", |d| &d.how_i_feel, |d, v| d.how_i_feel = v)}

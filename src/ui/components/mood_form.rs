@@ -23,7 +23,7 @@ where
     store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
     // Clear the form only if nothing was typed while saving; otherwise keep (and re-keep) the new words.
     if draft.value.try_get_untracked().as_ref() == Some(&submitted) {
-        draft.value.set(T::default());
+        draft.replace(T::default());
         draft.write.set(WriteState::Saved(entry.local_time.clone()));
     } else {
         draft.edit(0.0, |_| {});
@@ -72,6 +72,7 @@ pub fn MoodForm(
             Ok(_) => {
                 tag_problem.set(None);
                 draft.edit(time, |d| *d = next);
+                draft.replaced.notify();
             }
             Err(p) => tag_problem.set(Some(p.message())),
         }
@@ -85,7 +86,8 @@ pub fn MoodForm(
         }
         tags
     };
-    let status = Signal::derive(move || status_of(draft.write.get(), draft.value.with(MoodDraft::is_empty), None));
+    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(MoodDraft::is_empty), None));
+
 
     view! {
         <form class="mood-form" aria-labelledby="mood-form-title" on:submit=move |ev| {
@@ -140,7 +142,7 @@ pub fn MoodForm(
                     <label for="tag-input">"Add your own tag"</label>
                     <div class="add-tag__row">
                         <input id="tag-input" type="text" autocomplete="off" enterkeyhint="done"
-                            prop:value=move || draft.value.with(|d| d.tag_input.clone())
+                            prop:value=draft.text(|d| &d.tag_input)
                             on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.tag_input = v) }
                             on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add_tag(ev.time_stamp()) } />
                         <button type="button" class="secondary" on:click=move |ev| add_tag(ev.time_stamp())>"Add tag"</button>
@@ -152,7 +154,7 @@ pub fn MoodForm(
             <div class="field">
                 <label for="mood-note">"Note"</label>
                 <textarea id="mood-note" rows="3"
-                    prop:value=move || draft.value.with(|d| d.note.clone())
+                    prop:value=draft.text(|d| &d.note)
                     prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.note = v) } />
             </div>

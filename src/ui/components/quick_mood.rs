@@ -29,7 +29,7 @@ pub fn QuickMood(
             }
         }
     });
-    let status = Signal::derive(move || status_of(draft.write.get(), draft.value.get().is_none(), None));
+    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.get().is_none(), None));
     view! {
         <form class="quick-mood" on:submit=move |ev| { ev.prevent_default(); save.dispatch(draft.value.get_untracked()); }>
             <fieldset>
