@@ -86,9 +86,10 @@ impl Timestamp {
         }
         let offset_minutes: i64 = match rest {
             "Z" | "z" => 0,
-            o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) && &o[3..4] == ":" => {
-                let hh: i64 = o[1..3].parse().map_err(|_| err())?;
-                let mm: i64 = o[4..6].parse().map_err(|_| err())?;
+            // `get`, not indexing: stored or received text may put a multibyte character here.
+            o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) && o.get(3..4) == Some(":") => {
+                let hh: i64 = o.get(1..3).and_then(|x| x.parse().ok()).ok_or_else(err)?;
+                let mm: i64 = o.get(4..6).and_then(|x| x.parse().ok()).ok_or_else(err)?;
                 let sign = if o.starts_with('-') { -1 } else { 1 };
                 sign * (hh * 60 + mm)
             }
@@ -127,9 +128,10 @@ impl LocalDay {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(err());
         }
-        let year: i32 = s[0..4].parse().map_err(|_| err())?;
-        let month: u8 = s[5..7].parse().map_err(|_| err())?;
-        let day: u8 = s[8..10].parse().map_err(|_| err())?;
+        let part = |r: std::ops::Range<usize>| s.get(r).ok_or_else(err);
+        let year: i32 = part(0..4)?.parse().map_err(|_| err())?;
+        let month: u8 = part(5..7)?.parse().map_err(|_| err())?;
+        let day: u8 = part(8..10)?.parse().map_err(|_| err())?;
         LocalDay::from_ymd(year, month, day).ok_or_else(err)
     }
 
@@ -233,7 +235,12 @@ mod tests {
 
     #[test]
     fn rfc3339_rejects_garbage_without_panicking() {
-        for bad in ["", "2026", "2026-13-01T00:00:00Z", "2026-01-01T25:00:00Z", "2026-01-01T00:00:00", "ééééééééééééééééééééé", "2026-01-01T00:00:00.Z"] {
+        for bad in [
+            "", "2026", "2026-13-01T00:00:00Z", "2026-01-01T25:00:00Z", "2026-01-01T00:00:00", "ééééééééééééééééééééé",
+            "2026-01-01T00:00:00.Z",
+            // Multibyte characters where the offset's digits and colon are sliced.
+            "2026-01-01T00:00:00+0é:0", "2026-01-01T00:00:00+é0:00", "2026-01-01T00:00:00+00:é",
+        ] {
             assert!(Timestamp::parse_rfc3339(bad).is_err(), "{bad}");
         }
     }
@@ -259,7 +266,7 @@ mod tests {
 
     #[test]
     fn day_parse_rejects_bad_input() {
-        for bad in ["2026-02-30", "26-01-01", "2026/01/01", "", "2026-1-01", "abcd-ef-gh"] {
+        for bad in ["2026-02-30", "26-01-01", "2026/01/01", "", "2026-1-01", "abcd-ef-gh", "1é1-01-01", "2026-01-é"] {
             assert!(LocalDay::parse(bad).is_err(), "{bad}");
         }
     }

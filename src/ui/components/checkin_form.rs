@@ -66,7 +66,8 @@ pub fn CheckInForm(
                         // Words typed while saving stay a draft.
                         draft.edit(0.0, |_| {});
                     }
-                    on_saved.run(checkin);
+                    // try_run: the screen may have closed while saving (run would panic).
+                    on_saved.try_run(checkin);
                 }
                 Err(ps) => problems.set(ps),
             }

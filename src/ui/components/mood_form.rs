@@ -49,7 +49,8 @@ pub fn MoodForm(
             match save_mood_draft(storage, draft, submitted.clone(), submitted).await {
                 Ok(entry) => {
                     problems.set(Vec::new());
-                    on_saved.run(entry);
+                    // try_run: the screen may have closed while saving (run would panic).
+                    on_saved.try_run(entry);
                 }
                 Err(ps) => problems.set(ps),
             }

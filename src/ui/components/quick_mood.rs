@@ -3,16 +3,13 @@
 use super::mood_form::save_mood_draft;
 use super::save_status::{status_of, Problems, SaveStatus};
 use crate::domain::draft_keys;
-use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore};
+use crate::domain::mood::{MoodDraft, MoodScore};
 use crate::ui::draft::use_draft;
 use crate::ui::storage::use_storage;
 use leptos::prelude::*;
 
 #[component]
-pub fn QuickMood(
-    /// Called after the mood is saved.
-    on_saved: Callback<MoodEntry>,
-) -> impl IntoView {
+pub fn QuickMood() -> impl IntoView {
     let storage = use_storage();
     let draft = use_draft::<Option<u8>>(draft_keys::QUICK_MOOD);
     let problems = RwSignal::new(Vec::<String>::new());
@@ -21,10 +18,7 @@ pub fn QuickMood(
         async move {
             let mood = MoodDraft { score, ..Default::default() };
             match save_mood_draft(storage, draft, mood, score).await {
-                Ok(entry) => {
-                    problems.set(Vec::new());
-                    on_saved.run(entry);
-                }
+                Ok(_) => problems.set(Vec::new()),
                 Err(ps) => problems.set(ps),
             }
         }

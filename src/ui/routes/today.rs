@@ -1,7 +1,6 @@
 //! Today: mood in two taps, the daily check-in, and the check-ins saved so far.
 
 use crate::domain::checkin::CheckIn;
-use crate::domain::mood::MoodEntry;
 use crate::ui::components::checkin_form::CheckInForm;
 use crate::ui::components::checkin_history::CheckInHistory;
 use crate::ui::components::quick_mood::QuickMood;
@@ -27,7 +26,6 @@ pub fn TodayPage() -> impl IntoView {
             }
         })
     });
-    let on_mood = Callback::new(move |_: MoodEntry| {});
     let history = Signal::derive(move || {
         let mut all = list();
         all.sort_by(|a, b| b.day.cmp(&a.day));
@@ -39,7 +37,7 @@ pub fn TodayPage() -> impl IntoView {
             <h1>"Today"</h1>
             <p class="today__date">{today.short_label()}</p>
             <section class="card" aria-label="Mood">
-                <QuickMood on_saved=on_mood />
+                <QuickMood />
             </section>
             <section class="card">
                 {move || failure().map(|m| view! { <p class="notice" role="alert">{m}</p> })}
