@@ -1,7 +1,7 @@
 //! Today's check-in: how I feel, a win, a challenge. Kept as a draft on every keystroke;
 //! "Save check-in" makes (or updates) today's check-in.
 
-use super::save_status::{status_of, Problems, SaveStatus};
+use super::save_status::{status_of, FormFooter};
 use crate::domain::checkin::{save_checkin, CheckIn, CheckInDraft};
 use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
@@ -112,11 +112,7 @@ pub fn CheckInForm(
             {field("checkin-win", "A win", "Anything that went okay, however small.", |d| &d.win, |d, v| d.win = v)}
             {field("checkin-challenge", "A challenge", "Something that was hard today.", |d| &d.challenge, |d, v| d.challenge = v)}
             <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
-            <Problems problems=problems />
-            <div class="form-actions">
-                <button type="submit" class="primary" prop:disabled=move || save.pending().get() || !draft.ready.get()>"Save check-in"</button>
-                <SaveStatus status=status />
-            </div>
+            <FormFooter label="Save check-in" busy=Signal::derive(move || save.pending().get() || !draft.ready.get()) problems=problems status=status />
         </form>
     }
 }

@@ -1,7 +1,7 @@
 //! The full mood form: score, emotions, tags, note. Every change is kept as a draft.
 
 use super::chip::Chip;
-use super::save_status::{status_of, Problems, SaveStatus};
+use super::save_status::{status_of, FormFooter};
 use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
 use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore, EMOTION_GROUPS, MOOD_TYPE};
@@ -161,11 +161,7 @@ pub fn MoodForm(
             </div>
 
             <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
-            <Problems problems=problems />
-            <div class="form-actions">
-                <button type="submit" class="primary" prop:disabled=move || save.pending().get() || !draft.ready.get()>"Save mood"</button>
-                <SaveStatus status=status />
-            </div>
+            <FormFooter label="Save mood" busy=Signal::derive(move || save.pending().get() || !draft.ready.get()) problems=problems status=status />
         </form>
     }
 }

@@ -1,7 +1,7 @@
 //! Mood in two taps on Today: pick a number, press "Save mood".
 
 use super::mood_form::save_mood_draft;
-use super::save_status::{status_of, Problems, SaveStatus};
+use super::save_status::{status_of, FormFooter};
 use crate::domain::draft_keys;
 use crate::domain::mood::{MoodDraft, MoodScore};
 use crate::ui::draft::use_draft;
@@ -41,11 +41,7 @@ pub fn QuickMood() -> impl IntoView {
                     }).collect_view()}
                 </div>
             </fieldset>
-            <Problems problems=problems />
-            <div class="form-actions">
-                <button type="submit" class="primary" prop:disabled=move || save.pending().get() || !draft.ready.get()>"Save mood"</button>
-                <SaveStatus status=status />
-            </div>
+            <FormFooter label="Save mood" busy=Signal::derive(move || save.pending().get() || !draft.ready.get()) problems=problems status=status />
         </form>
     }
 }

@@ -81,6 +81,30 @@ pub fn Problems(
     }
 }
 
+/// The end of every form: what stopped a save, the save button, and the saved / not-yet-saved indicator.
+#[component]
+pub fn FormFooter(
+    /// The submit button's words, e.g. "Save mood".
+    label: &'static str,
+    /// True while saving, or until the draft is restored.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// Problems from the last attempt to save.
+    #[prop(into)]
+    problems: Signal<Vec<String>>,
+    /// The indicator's state.
+    #[prop(into)]
+    status: Signal<Status>,
+) -> impl IntoView {
+    view! {
+        <Problems problems=problems />
+        <div class="form-actions">
+            <button type="submit" class="primary" prop:disabled=move || busy.get()>{label}</button>
+            <SaveStatus status=status />
+        </div>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
