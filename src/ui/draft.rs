@@ -96,6 +96,28 @@ where
     /// `event_time` is the event's `timeStamp`, for the keystroke-to-durable benchmark.
     pub fn edit(&self, event_time: f64, change: impl FnOnce(&mut T)) {
         self.value.update(change);
+        self.keep(Some(event_time));
+    }
+
+    /// After a save whose batch also deleted this draft. If the form still shows what was saved, it
+    /// is marked saved (and emptied when `clear`); if the person typed while it was saving, those
+    /// words are kept as the draft again.
+    pub fn after_save(&self, submitted: &T, clear: bool, saved_at: String)
+    where
+        T: PartialEq + Default,
+    {
+        if self.value.try_with_untracked(|v| v == submitted) == Some(true) {
+            if clear {
+                self.replace(T::default());
+            }
+            self.write.set(WriteState::Saved(saved_at));
+        } else {
+            self.keep(None);
+        }
+    }
+
+    /// Writes the current value; `event_time` (an input event's timeStamp) is measured when given.
+    fn keep(&self, event_time: Option<f64>) {
         let Some(json) = self.value.try_with_untracked(|v| serde_json::to_value(v).unwrap_or_default()) else { return };
         let (key, write, storage) = (self.key, self.write, self.storage);
         spawn_local(async move {
@@ -105,7 +127,9 @@ where
             };
             match result {
                 Ok(()) => {
-                    platform::measure_since("tandem:draft-durable", event_time);
+                    if let Some(start) = event_time {
+                        platform::measure_since("tandem:draft-durable", start);
+                    }
                     // Only notify when the state changes: most keystrokes find it already `Kept`.
                     write.maybe_update(|w| {
                         let changed = *w != WriteState::Kept;

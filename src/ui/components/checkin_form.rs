@@ -8,7 +8,7 @@ use crate::domain::draft_keys;
 use crate::domain::mood::MoodEntry;
 use crate::domain::time::{hhmm_at, LocalDay};
 use crate::store::{Op, Store};
-use crate::ui::draft::{use_draft, WriteState};
+use crate::ui::draft::use_draft;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs, use_storage};
 use leptos::prelude::*;
@@ -60,12 +60,8 @@ pub fn CheckInForm(
                 Ok(checkin) => {
                     problems.set(Vec::new());
                     saved.set(Some(checkin.clone()));
-                    if draft.value.try_get_untracked().as_ref() == Some(&submitted) {
-                        draft.write.set(WriteState::Saved(String::new()));
-                    } else {
-                        // Words typed while saving stay a draft.
-                        draft.edit(0.0, |_| {});
-                    }
+                    // The indicator's time comes from the saved check-in (`saved_at`), so none is passed.
+                    draft.after_save(&submitted, false, String::new());
                     // try_run: the screen may have closed while saving (run would panic).
                     on_saved.try_run(checkin);
                 }

@@ -6,7 +6,7 @@ use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
 use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore, EMOTION_GROUPS, MOOD_TYPE};
 use crate::store::{Op, Store};
-use crate::ui::draft::{use_draft, UseDraftReturn, WriteState};
+use crate::ui::draft::{use_draft, UseDraftReturn};
 use crate::ui::platform;
 use crate::ui::storage::{use_storage, AppStorage};
 use leptos::prelude::*;
@@ -21,13 +21,7 @@ where
     let entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let store = storage.store().map_err(|e| vec![e.user_message()])?;
     store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
-    // Clear the form only if nothing was typed while saving; otherwise keep (and re-keep) the new words.
-    if draft.value.try_get_untracked().as_ref() == Some(&submitted) {
-        draft.replace(T::default());
-        draft.write.set(WriteState::Saved(entry.local_time.clone()));
-    } else {
-        draft.edit(0.0, |_| {});
-    }
+    draft.after_save(&submitted, true, entry.local_time.clone());
     Ok(entry)
 }
 

@@ -14,7 +14,6 @@ pub fn TodayPage() -> impl IntoView {
     let today = platform::now().local_day();
     let checkins = RwSignal::new(Loading::<DocList<CheckIn>>::Pending);
     load_docs_into(use_storage(), checkins);
-    let list = move || checkins.with(|c| if let Loading::Ready(l) = c { l.docs.clone() } else { Vec::new() });
     // The form is made once, when loading ends (also if it failed: typing must always work).
     let loaded = Memo::new(move |_| checkins.with(|c| !matches!(c, Loading::Pending)));
     let failure = move || checkins.with(|c| if let Loading::Failed(m) = c { Some(m.clone()) } else { None });
@@ -27,7 +26,7 @@ pub fn TodayPage() -> impl IntoView {
         })
     });
     let history = Signal::derive(move || {
-        let mut all = list();
+        let mut all = checkins.with(|c| if let Loading::Ready(l) = c { l.docs.clone() } else { Vec::new() });
         all.sort_by(|a, b| b.day.cmp(&a.day));
         all
     });
