@@ -11,7 +11,7 @@ const repoRoot = resolve(here, '..');
 
 // The build to serve: dist/ at the repo root, or another `trunk build --dist DIR` output via TANDEM_DIST.
 const DIST = resolve(process.env.TANDEM_DIST || resolve(repoRoot, 'dist'));
-const PORT = 47181;
+const PORT = Number(process.env.TANDEM_E2E_PORT || 47181);   // another port lets two runs share a machine
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 // Phone-sized: a mid-range Android phone's screen (Pixel 7 metrics), touch and mobile viewport rules.
