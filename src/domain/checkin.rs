@@ -136,7 +136,7 @@ pub fn save_checkin(
 /// Check-ins before today, newest first.
 pub fn earlier_days(mut all: Vec<CheckIn>, today: LocalDay) -> Vec<CheckIn> {
     all.retain(|c| c.day < today);
-    all.sort_by(|a, b| b.day.cmp(&a.day));
+    super::order::sort_by(&mut all, |a, b| b.day.cmp(&a.day));
     all
 }
 

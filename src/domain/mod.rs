@@ -7,6 +7,7 @@ pub mod doc;
 pub mod id;
 pub mod mood;
 pub mod mood_trends;
+pub mod order;
 pub mod text;
 pub mod time;
 

@@ -253,8 +253,8 @@ pub fn known_tags(entries: &[MoodEntry]) -> Vec<String> {
 }
 
 /// Newest first (by when they were logged, then id for a stable order).
-pub fn sort_newest_first(entries: &mut [MoodEntry]) {
-    entries.sort_by(|a, b| {
+pub fn sort_newest_first(entries: &mut Vec<MoodEntry>) {
+    super::order::sort_by(entries, |a, b| {
         b.header.created_at.cmp(&a.header.created_at).then_with(|| b.header.id.cmp(&a.header.id))
     });
 }

@@ -182,7 +182,7 @@ pub fn tag_averages(entries: &[MoodEntry], today: LocalDay, window: Window) -> V
             TagAverage { tag, average, entries: n, difference: average - overall }
         })
         .collect();
-    out.sort_by(|a, b| b.average.total_cmp(&a.average).then_with(|| a.tag.cmp(&b.tag)));
+    super::order::sort_by(&mut out, |a, b| b.average.total_cmp(&a.average).then_with(|| a.tag.cmp(&b.tag)));
     out
 }
 

@@ -27,7 +27,7 @@ pub fn TodayPage() -> impl IntoView {
     });
     let history = Signal::derive(move || {
         let mut all = checkins.with(|c| if let Loading::Ready(l) = c { l.docs.clone() } else { Vec::new() });
-        all.sort_by(|a, b| b.day.cmp(&a.day));
+        crate::domain::order::sort_by(&mut all, |a, b| b.day.cmp(&a.day));
         all
     });
 
