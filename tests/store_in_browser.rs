@@ -193,7 +193,7 @@ async fn writes_are_single_strict_transactions() {
 #[wasm_bindgen_test]
 async fn draft_and_meta_values_of_every_json_kind_round_trip() {
     let store = make("kinds").await;
-    for value in [json!(null), json!(false), json!(0), json!(-1.5), json!("text"), json!([]), json!({"a": {"b": [null]}})] {
+    for value in [json!(null), json!(false), json!(0), json!(-1.5), json!("text"), json!([]), json!({"a": {"b": [null]}}), json!({"__proto__": {"own": "field"}})] {
         store.put_draft("d", &value).await.unwrap();
         assert_eq!(store.get_draft("d").await.unwrap(), Some(value.clone()));
         store.apply(vec![Op::PutMeta { key: "m".into(), value: value.clone() }]).await.unwrap();

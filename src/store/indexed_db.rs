@@ -182,7 +182,7 @@ impl Store for IdbStore {
 
     async fn put_draft(&self, key: &str, value: &Value) -> Result<(), StoreError> {
         // The keystroke path: one put, one strict transaction, no reads.
-        let record = kv_js(key, value)?;
+        let record = kv_js(key, value);
         let tx = write_tx(self.db()?, v1::DRAFTS)?;
         let raw = tx.as_sys().clone();
         tx.object_store(v1::DRAFTS).map_err(idb_error)?.put(record).build().map_err(idb_error)?;
@@ -208,9 +208,9 @@ impl Store for IdbStore {
             let built = match op {
                 Op::PutDoc(doc) => {
                     validate_doc(doc)?;
-                    store.put(js_of(doc)?).build().map(drop)
+                    store.put(js_of(doc)).build().map(drop)
                 }
-                Op::PutDraft { key, value } | Op::PutMeta { key, value } => store.put(kv_js(key, value)?).build().map(drop),
+                Op::PutDraft { key, value } | Op::PutMeta { key, value } => store.put(kv_js(key, value)).build().map(drop),
                 Op::DeleteDoc(key) | Op::DeleteDraft(key) => store.delete::<&str, _>(key.as_str()).build().map(drop),
             };
             built.map_err(idb_error)?;
@@ -274,28 +274,82 @@ async fn version_on_disk(factory: &DBFactory, name: &str) -> Option<u32> {
 }
 
 // ---- JSON <-> JS ----
+//
+// Values cross between Rust and IndexedDB as JS objects built and read field by field, not as JSON
+// text: parsing and printing JSON text in Rust linked serde_json's text parser and printer (with a
+// float printer) into the app. The results are the same as going through text: what is written is
+// what `JSON.parse` would make of serde_json's text, and what is read is what serde_json would
+// make of `JSON.stringify`'s text.
 
-fn js_of(value: &Value) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| StoreError::Invalid(describe(&e)))
+/// The JS form of a JSON value.
+fn js_of(value: &Value) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        // The nearest double, as `JSON.parse` reads a number.
+        Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or_default()),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(js_of).collect::<js_sys::Array>().into(),
+        // `Object.fromEntries` makes every key an own field, as `JSON.parse` does (even `__proto__`).
+        Value::Object(fields) => {
+            let entries: js_sys::Array = fields.iter().map(|(k, v)| js_sys::Array::of2(&JsValue::from_str(k), &js_of(v))).collect();
+            js_sys::Object::from_entries(&entries).map(JsValue::from).unwrap_or(JsValue::NULL)
+        }
+    }
 }
 
 /// A draft or meta record: `{ key, value }`.
-fn kv_js(key: &str, value: &Value) -> Result<JsValue, StoreError> {
-    #[derive(serde::Serialize)]
-    struct Kv<'a> {
-        key: &'a str,
-        value: &'a Value,
-    }
-    let text = serde_json::to_string(&Kv { key, value }).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| StoreError::Invalid(describe(&e)))
+fn kv_js(key: &str, value: &Value) -> JsValue {
+    let record = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&record, &JsValue::from_str("key"), &JsValue::from_str(key));
+    let _ = js_sys::Reflect::set(&record, &JsValue::from_str("value"), &js_of(value));
+    record.into()
 }
 
 /// The JSON form of a stored JS value, or why it has none (a BigInt, a cycle, `undefined`...).
+/// `JSON.stringify` decides what that form is (`toJSON`, dropped `undefined`s, `NaN` as null...);
+/// `JSON.parse` of its text gives plain values, read here.
 fn json_of(value: &JsValue) -> Result<Value, String> {
     let text = js_sys::JSON::stringify(value).map_err(|e| describe(&e))?;
     let text = text.as_string().ok_or_else(|| "it has no JSON form".to_string())?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    let plain = js_sys::JSON::parse(&text).map_err(|e| describe(&e))?;
+    Ok(plain_json(&plain))
+}
+
+/// A value made by `JSON.parse`: null, a boolean, a finite number, a string, an array or a plain object.
+fn plain_json(value: &JsValue) -> Value {
+    if let Some(s) = value.as_string() {
+        Value::String(s)
+    } else if let Some(n) = value.as_f64() {
+        json_number(n)
+    } else if let Some(b) = value.as_bool() {
+        Value::Bool(b)
+    } else if let Some(items) = value.dyn_ref::<js_sys::Array>() {
+        Value::Array(items.iter().map(|v| plain_json(&v)).collect())
+    } else if let Some(obj) = value.dyn_ref::<js_sys::Object>() {
+        let entries = js_sys::Object::entries(obj);
+        let fields = entries.iter().filter_map(|entry| {
+            let entry: js_sys::Array = entry.unchecked_into();
+            Some((entry.get(0).as_string()?, plain_json(&entry.get(1))))
+        });
+        Value::Object(fields.collect())
+    } else {
+        Value::Null
+    }
+}
+
+/// A number as serde_json reads `JSON.stringify`'s text for it: whole numbers that fit 64 bits
+/// as integers, everything else as a float.
+fn json_number(n: f64) -> Value {
+    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    if n.fract() == 0.0 && (0.0..TWO_POW_64).contains(&n) {
+        Value::from(n as u64)
+    } else if n.fract() == 0.0 && (-TWO_POW_63..0.0).contains(&n) {
+        Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
 }
 
 /// A stored document, or an [`Unreadable`] naming it by its key.
