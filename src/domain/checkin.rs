@@ -3,7 +3,7 @@
 //! offline produce two revisions of one document — a conflict the sync merge resolves — rather
 //! than two check-ins for one day.
 
-use super::doc::{Document, Extra, Header};
+use super::doc::{Document, Extra, Fields, Header};
 use super::mood::MoodScore;
 use super::text::{self, TextTooLong};
 use super::time::{LocalDay, Now};
@@ -17,21 +17,16 @@ pub fn checkin_id(day: LocalDay) -> String {
     format!("{CHECKIN_TYPE}:{day}")
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckIn {
-    #[serde(flatten)]
     pub header: Header,
     pub day: LocalDay,
-    #[serde(default)]
+    /// The three texts are empty when missing.
     pub how_i_feel: String,
-    #[serde(default)]
     pub win: String,
-    #[serde(default)]
     pub challenge: String,
-    /// The mood logged most recently that day, when the check-in was saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The mood logged most recently that day, when the check-in was saved. Written only when present.
     pub mood: Option<MoodScore>,
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -40,6 +35,30 @@ impl Document for CheckIn {
     const SCHEMA: u32 = 1;
     fn header(&self) -> &Header {
         &self.header
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn read(f: &mut Fields) -> Result<Self, String> {
+        // Fields are read in the order written; `rest` last.
+        Ok(CheckIn {
+            header: f.header()?,
+            day: f.required("day")?,
+            how_i_feel: f.or_default("how_i_feel")?,
+            win: f.or_default("win")?,
+            challenge: f.or_default("challenge")?,
+            mood: f.or_default("mood")?,
+            extra: f.rest(),
+        })
+    }
+    fn write(&self, out: &mut serde_json::Map<String, serde_json::Value>) {
+        out.insert("day".into(), self.day.to_string().into());
+        out.insert("how_i_feel".into(), self.how_i_feel.clone().into());
+        out.insert("win".into(), self.win.clone().into());
+        out.insert("challenge".into(), self.challenge.clone().into());
+        if let Some(mood) = self.mood {
+            out.insert("mood".into(), mood.get().into());
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! `extra` and written back untouched, so an older app never drops what a newer one added.
 
 use super::time::Timestamp;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -20,6 +21,16 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Private => "private",
+            Audience::Partner => "partner",
+            Audience::Group => "group",
+            Audience::Facilitator => "facilitator",
+        }
+    }
+
     /// Plain words shown on every item.
     pub fn label(self) -> &'static str {
         match self {
@@ -31,19 +42,19 @@ impl Audience {
     }
 }
 
-/// The common fields. Document structs embed it with `#[serde(flatten)]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The common fields.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Header {
-    #[serde(rename = "_id")]
+    /// `_id`
     pub id: String,
-    #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
+    /// `_rev`, written only when present.
     pub rev: Option<String>,
-    #[serde(rename = "type")]
+    /// `type`
     pub doc_type: String,
     pub schema: u32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
-    #[serde(default)]
+    /// Private when missing.
     pub audience: Audience,
 }
 
@@ -51,15 +62,84 @@ impl Header {
     pub fn new(id: String, doc_type: &str, schema: u32, at: Timestamp) -> Self {
         Header { id, rev: None, doc_type: doc_type.to_owned(), schema, created_at: at, updated_at: at, audience: Audience::Private }
     }
+
+    fn read(f: &mut Fields) -> Result<Self, String> {
+        Ok(Header {
+            id: f.required("_id")?,
+            rev: f.or_default("_rev")?,
+            doc_type: f.required("type")?,
+            schema: f.required("schema")?,
+            created_at: f.required("created_at")?,
+            updated_at: f.required("updated_at")?,
+            audience: f.or_default("audience")?,
+        })
+    }
+
+    fn write(&self, out: &mut Map<String, Value>) {
+        out.insert("_id".into(), self.id.clone().into());
+        if let Some(rev) = &self.rev {
+            out.insert("_rev".into(), rev.clone().into());
+        }
+        out.insert("type".into(), self.doc_type.clone().into());
+        out.insert("schema".into(), self.schema.into());
+        out.insert("created_at".into(), self.created_at.to_rfc3339().into());
+        out.insert("updated_at".into(), self.updated_at.to_rfc3339().into());
+        out.insert("audience".into(), self.audience.as_str().into());
+    }
 }
 
 /// A kind of document this app knows how to read and write.
-pub trait Document: Serialize + for<'de> Deserialize<'de> {
+///
+/// Documents are read and written field by field ([`Fields`], [`Document::write`]) rather than with
+/// `#[derive(Serialize, Deserialize)]` and `#[serde(flatten)]` for the header and `extra`: flatten
+/// buffers every field in serde's generic `Content` form and compiles a visitor per document type,
+/// which cost several KB of wasm per type. Here each document type is a few plain calls per field,
+/// and each field type's `Deserialize` is shared by every document.
+pub trait Document: Sized {
     /// The `type` field.
     const TYPE: &'static str;
     /// The newest schema version this build writes and understands.
     const SCHEMA: u32;
     fn header(&self) -> &Header;
+    /// Fields this version does not know, written back as they came.
+    fn extra(&self) -> &Extra;
+    /// Reads the document from its stored fields: the header, its own fields, and last
+    /// [`Fields::rest`] as its `extra`.
+    fn read(fields: &mut Fields) -> Result<Self, String>;
+    /// Writes the document's own fields; the header and `extra` are written by [`encode`].
+    fn write(&self, out: &mut Map<String, Value>);
+}
+
+/// A stored document's JSON object while it is read: each known field is taken out by name, and
+/// what is left is the document's [`Extra`]. Missing, wrong and present-but-null fields behave as
+/// they did with serde's derive: required fields must be there, `or_default` fields take their
+/// default only when missing, and `Option` fields accept null.
+pub struct Fields(Map<String, Value>);
+
+impl Fields {
+    /// A field that must be there.
+    pub fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, String> {
+        let value = self.0.remove(key).ok_or_else(|| format!("missing field `{key}`"))?;
+        T::deserialize(value).map_err(|e| e.to_string())
+    }
+
+    /// A field that takes its default when missing.
+    pub fn or_default<T: DeserializeOwned + Default>(&mut self, key: &str) -> Result<T, String> {
+        match self.0.remove(key) {
+            Some(value) => T::deserialize(value).map_err(|e| e.to_string()),
+            None => Ok(T::default()),
+        }
+    }
+
+    /// The common fields.
+    pub fn header(&mut self) -> Result<Header, String> {
+        Header::read(self)
+    }
+
+    /// Every field not taken so far: read it last.
+    pub fn rest(&mut self) -> Extra {
+        std::mem::take(&mut self.0)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,12 +182,17 @@ pub fn decode<D: Document>(value: &Value) -> Result<D, DecodeError> {
         });
     }
     // Schema 1 is the first: no migration steps exist yet.
-    D::deserialize(value).map_err(|e| DecodeError::Malformed { id, reason: e.to_string() })
+    let mut fields = Fields(value.as_object().cloned().unwrap_or_default());
+    D::read(&mut fields).map_err(|reason| DecodeError::Malformed { id, reason })
 }
 
 pub fn encode<D: Document>(doc: &D) -> Value {
-    // Serialising plain structs of strings, numbers and maps into a Value cannot fail.
-    serde_json::to_value(doc).unwrap_or(Value::Null)
+    // Unknown fields first: a known field of the same name (which `decode` never leaves in
+    // `extra`) is written over it.
+    let mut out = doc.extra().clone();
+    doc.header().write(&mut out);
+    doc.write(&mut out);
+    Value::Object(out)
 }
 
 /// Unknown fields, kept as they came.
@@ -124,4 +209,56 @@ pub fn decode_all<D: Document>(values: &[Value]) -> (Vec<D>, Vec<DecodeError>) {
         }
     }
     (ok, bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checkin::CheckIn;
+    use crate::domain::mood::MoodEntry;
+    use serde_json::json;
+
+    fn stored_checkin() -> Value {
+        json!({"_id": "checkin:2026-11-22", "type": "checkin", "schema": 1, "day": "2026-11-22",
+               "created_at": "2026-11-22T08:00:00.000Z", "updated_at": "2026-11-22T08:00:00.000Z"})
+    }
+
+    #[test]
+    fn missing_optional_fields_take_defaults_and_are_written_as_before() {
+        let c: CheckIn = decode(&stored_checkin()).unwrap();
+        assert_eq!((c.header.rev.as_deref(), c.header.audience, c.win.as_str(), c.mood), (None, Audience::Private, "", None));
+        let mut expected = stored_checkin();
+        for (k, v) in [("audience", json!("private")), ("how_i_feel", json!("")), ("win", json!("")), ("challenge", json!(""))] {
+            expected[k] = v;
+        }
+        assert_eq!(encode(&c), expected, "no _rev and no mood written when there are none");
+    }
+
+    #[test]
+    fn null_is_none_for_options_and_an_error_elsewhere() {
+        let mut v = stored_checkin();
+        v["_rev"] = Value::Null;
+        v["mood"] = Value::Null;
+        let c: CheckIn = decode(&v).unwrap();
+        assert_eq!((c.header.rev, c.mood), (None, None));
+        assert!(c.extra.is_empty(), "known fields are never kept as extra");
+        v["win"] = Value::Null;
+        assert!(matches!(decode::<CheckIn>(&v), Err(DecodeError::Malformed { .. })));
+    }
+
+    #[test]
+    fn wrong_types_and_missing_required_fields_are_malformed() {
+        for (key, bad) in [("day", json!(5)), ("schema", json!("1")), ("audience", json!("everyone")), ("created_at", json!("yesterday"))] {
+            let mut v = stored_checkin();
+            v[key] = bad;
+            assert!(matches!(decode::<CheckIn>(&v), Err(DecodeError::Malformed { .. })), "{key}");
+        }
+        let mut v = stored_checkin();
+        v.as_object_mut().unwrap().remove("day");
+        let Err(DecodeError::Malformed { reason, .. }) = decode::<CheckIn>(&v) else { panic!("decoded without a day") };
+        assert_eq!(reason, "missing field `day`");
+        let mood = json!({"_id": "mood:1", "type": "mood", "schema": 1, "day": "2026-11-22", "score": 11,
+                          "created_at": "2026-11-22T08:00:00.000Z", "updated_at": "2026-11-22T08:00:00.000Z"});
+        assert!(decode::<MoodEntry>(&mood).is_err(), "scores are 1 to 10");
+    }
 }

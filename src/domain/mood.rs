@@ -1,6 +1,6 @@
 //! Mood entries: a 1–10 score, named emotions from a wheel, tags and a note.
 
-use super::doc::{Document, Extra, Header};
+use super::doc::{Document, Extra, Fields, Header};
 use super::text::{self, TextTooLong};
 use super::time::{LocalDay, Now};
 use serde::{Deserialize, Serialize};
@@ -106,23 +106,20 @@ pub fn normalize_tag(raw: &str) -> Result<String, TagProblem> {
 }
 
 /// A saved mood.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MoodEntry {
-    #[serde(flatten)]
     pub header: Header,
     /// The person's own calendar day when they logged it.
     pub day: LocalDay,
-    /// "20:54" on their wall clock then.
-    #[serde(default)]
+    /// "20:54" on their wall clock then. Empty when missing.
     pub local_time: String,
     pub score: MoodScore,
-    #[serde(default)]
+    /// Empty when missing.
     pub emotions: Vec<String>,
-    #[serde(default)]
+    /// Empty when missing.
     pub tags: Vec<String>,
-    #[serde(default)]
+    /// Empty when missing.
     pub note: String,
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -131,6 +128,30 @@ impl Document for MoodEntry {
     const SCHEMA: u32 = 1;
     fn header(&self) -> &Header {
         &self.header
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn read(f: &mut Fields) -> Result<Self, String> {
+        // Fields are read in the order written; `rest` last.
+        Ok(MoodEntry {
+            header: f.header()?,
+            day: f.required("day")?,
+            local_time: f.or_default("local_time")?,
+            score: f.required("score")?,
+            emotions: f.or_default("emotions")?,
+            tags: f.or_default("tags")?,
+            note: f.or_default("note")?,
+            extra: f.rest(),
+        })
+    }
+    fn write(&self, out: &mut serde_json::Map<String, serde_json::Value>) {
+        out.insert("day".into(), self.day.to_string().into());
+        out.insert("local_time".into(), self.local_time.clone().into());
+        out.insert("score".into(), self.score.get().into());
+        out.insert("emotions".into(), self.emotions.clone().into());
+        out.insert("tags".into(), self.tags.clone().into());
+        out.insert("note".into(), self.note.clone().into());
     }
 }
 
