@@ -1,7 +1,7 @@
 //! Today's check-in: how I feel, a win, a challenge. Kept as a draft on every keystroke;
 //! "Save check-in" makes (or updates) today's check-in.
 
-use super::save_status::{status_of, FormFooter};
+use super::save_status::{status_of, FormFooter, Saves};
 use crate::domain::checkin::{save_checkin, CheckIn, CheckInDraft};
 use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
@@ -42,9 +42,9 @@ pub fn CheckInForm(
         true
     });
 
-    let save = Action::new_local(move |submitted: &CheckInDraft| {
-        let submitted = submitted.clone();
-        async move {
+    let saves = Saves::new();
+    let save = move |submitted: CheckInDraft| {
+        saves.run(async move {
             let result = async {
                 let now = platform::now();
                 let store = storage.store().map_err(|e| vec![e.user_message()])?;
@@ -67,8 +67,8 @@ pub fn CheckInForm(
                 }
                 Err(ps) => problems.set(ps),
             }
-        }
-    });
+        })
+    };
 
     // Worked out once per save, not per keystroke.
     let saved_time = Memo::new(move |_| saved.with(|s| s.as_ref().map(|c| hhmm_at(c.header.updated_at, platform::now().utc_offset_minutes))));
@@ -98,7 +98,7 @@ pub fn CheckInForm(
     view! {
         <form class="checkin-form" aria-labelledby="checkin-title" on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch(draft.value.get_untracked());
+            save(draft.value.get_untracked());
         }>
             <h2 id="checkin-title">"Daily check-in"</h2>
             {move || leftover.get().map(|day| view! {
@@ -108,7 +108,7 @@ pub fn CheckInForm(
             {field("checkin-win", "A win", "Anything that went okay, however small.", |d| &d.win, |d, v| d.win = v)}
             {field("checkin-challenge", "A challenge", "Something that was hard today.", |d| &d.challenge, |d, v| d.challenge = v)}
             <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
-            <FormFooter label="Save check-in" busy=Signal::derive(move || save.pending().get() || !draft.ready.get()) problems=problems status=status />
+            <FormFooter label="Save check-in" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
         </form>
     }
 }

@@ -1,7 +1,7 @@
 //! The full mood form: score, emotions, tags, note. Every change is kept as a draft.
 
 use super::chip::Chip;
-use super::save_status::{status_of, FormFooter};
+use super::save_status::{status_of, FormFooter, Saves};
 use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
 use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore, EMOTION_GROUPS, MOOD_TYPE};
@@ -37,9 +37,9 @@ pub fn MoodForm(
     let draft = use_draft::<MoodDraft>(draft_keys::MOOD);
     let problems = RwSignal::new(Vec::<String>::new());
     let tag_problem = RwSignal::new(None::<String>);
-    let save = Action::new_local(move |submitted: &MoodDraft| {
-        let submitted = submitted.clone();
-        async move {
+    let saves = Saves::new();
+    let save = move |submitted: MoodDraft| {
+        saves.run(async move {
             match save_mood_draft(storage, draft, submitted.clone(), submitted).await {
                 Ok(entry) => {
                     problems.set(Vec::new());
@@ -48,8 +48,8 @@ pub fn MoodForm(
                 }
                 Err(ps) => problems.set(ps),
             }
-        }
-    });
+        })
+    };
 
     let score_text = move || {
         draft.value.with(|d| match d.score.and_then(MoodScore::new) {
@@ -87,7 +87,7 @@ pub fn MoodForm(
     view! {
         <form class="mood-form" aria-labelledby="mood-form-title" on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch(draft.value.get_untracked());
+            save(draft.value.get_untracked());
         }>
             <h2 id="mood-form-title">"Log a mood"</h2>
             <div class="field">
@@ -155,7 +155,7 @@ pub fn MoodForm(
             </div>
 
             <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
-            <FormFooter label="Save mood" busy=Signal::derive(move || save.pending().get() || !draft.ready.get()) problems=problems status=status />
+            <FormFooter label="Save mood" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
         </form>
     }
 }

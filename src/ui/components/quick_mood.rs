@@ -1,7 +1,7 @@
 //! Mood in two taps on Today: pick a number, press "Save mood".
 
 use super::mood_form::save_mood_draft;
-use super::save_status::{status_of, FormFooter};
+use super::save_status::{status_of, FormFooter, Saves};
 use crate::domain::draft_keys;
 use crate::domain::mood::{MoodDraft, MoodScore};
 use crate::ui::draft::use_draft;
@@ -13,19 +13,19 @@ pub fn QuickMood() -> impl IntoView {
     let storage = use_storage();
     let draft = use_draft::<Option<u8>>(draft_keys::QUICK_MOOD);
     let problems = RwSignal::new(Vec::<String>::new());
-    let save = Action::new_local(move |score: &Option<u8>| {
-        let score = *score;
-        async move {
+    let saves = Saves::new();
+    let save = move |score: Option<u8>| {
+        saves.run(async move {
             let mood = MoodDraft { score, ..Default::default() };
             match save_mood_draft(storage, draft, mood, score).await {
                 Ok(_) => problems.set(Vec::new()),
                 Err(ps) => problems.set(ps),
             }
-        }
-    });
+        })
+    };
     let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.get().is_none(), None));
     view! {
-        <form class="quick-mood" on:submit=move |ev| { ev.prevent_default(); save.dispatch(draft.value.get_untracked()); }>
+        <form class="quick-mood" on:submit=move |ev| { ev.prevent_default(); save(draft.value.get_untracked()); }>
             <fieldset>
                 <legend>"Quick mood"</legend>
                 <p class="hint" id="quick-mood-hint">"1 is very low, 10 is great."</p>
@@ -41,7 +41,7 @@ pub fn QuickMood() -> impl IntoView {
                     }).collect_view()}
                 </div>
             </fieldset>
-            <FormFooter label="Save mood" busy=Signal::derive(move || save.pending().get() || !draft.ready.get()) problems=problems status=status />
+            <FormFooter label="Save mood" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
         </form>
     }
 }
