@@ -47,6 +47,16 @@ pub fn use_draft<T>(key: &'static str) -> UseDraftReturn<T>
 where
     T: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
 {
+    use_draft_then(key, Box::new(|_| {}))
+}
+
+/// [`use_draft`], then `restored` runs once the form is ready (any kept draft restored), if the
+/// form is still open. A callback rather than an `Effect` on `ready`: this is the app's only
+/// use for one, and `Effect`'s machinery costs more wasm than the boxed call.
+pub fn use_draft_then<T>(key: &'static str, restored: Box<dyn FnOnce(UseDraftReturn<T>)>) -> UseDraftReturn<T>
+where
+    T: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
+{
     let storage = use_storage();
     let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), replaced: Trigger::new(), key, storage };
     spawn_local(async move {
@@ -67,6 +77,9 @@ where
             Err(e) => draft.write.set(WriteState::Failed(e.user_message())),
         }
         draft.ready.set(true);
+        if draft.ready.try_get_untracked().is_some() {
+            restored(draft);
+        }
     });
     draft
 }

@@ -8,7 +8,7 @@ use crate::domain::draft_keys;
 use crate::domain::mood::MoodEntry;
 use crate::domain::time::{hhmm_at, LocalDay};
 use crate::store::{Op, Store};
-use crate::ui::draft::use_draft;
+use crate::ui::draft::use_draft_then;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs, use_storage};
 use leptos::prelude::*;
@@ -23,24 +23,21 @@ pub fn CheckInForm(
     on_saved: Callback<CheckIn>,
 ) -> impl IntoView {
     let storage = use_storage();
-    let draft = use_draft::<CheckInDraft>(draft_keys::CHECKIN);
     let saved = RwSignal::new(saved);
-    let problems = RwSignal::new(Vec::<String>::new());
-
     // Once the draft is restored: with no draft, show what is saved for today. Then mark the
     // screen ready (read by the cold-start benchmark).
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || !draft.ready.get() {
-            return done.unwrap_or(false);
-        }
-        if draft.value.with_untracked(CheckInDraft::is_blank) {
-            if let Some(c) = saved.get_untracked().as_ref().filter(|c| c.day == today) {
-                draft.replace(CheckInDraft::from_saved(c));
+    let draft = use_draft_then::<CheckInDraft>(
+        draft_keys::CHECKIN,
+        Box::new(move |draft| {
+            if draft.value.try_with_untracked(CheckInDraft::is_blank) == Some(true) {
+                if let Some(c) = saved.try_get_untracked().flatten().filter(|c| c.day == today) {
+                    draft.replace(CheckInDraft::from_saved(&c));
+                }
             }
-        }
-        platform::mark("tandem:today-ready");
-        true
-    });
+            platform::mark("tandem:today-ready");
+        }),
+    );
+    let problems = RwSignal::new(Vec::<String>::new());
 
     let saves = Saves::new();
     let save = move |submitted: CheckInDraft| {

@@ -5,7 +5,8 @@ use crate::ui::components::mood_chart::MoodChart;
 use crate::ui::components::mood_form::MoodForm;
 use crate::ui::components::mood_history::MoodHistory;
 use crate::ui::platform;
-use crate::ui::storage::{load_docs_into, use_storage, DocList, Loading};
+use crate::ui::storage::{load_docs, use_storage, DocList};
+use leptos::task::spawn_local;
 use leptos::prelude::*;
 
 #[component]
@@ -13,20 +14,20 @@ pub fn MoodPage() -> impl IntoView {
     platform::set_title("Mood");
     let storage = use_storage();
     let today = platform::now().local_day();
-    let loaded = RwSignal::new(Loading::<DocList<MoodEntry>>::Pending);
-    load_docs_into(storage, loaded);
     let entries = RwSignal::new(Vec::<MoodEntry>::new());
     let unreadable = RwSignal::new(0usize);
     let load_error = RwSignal::new(None::<String>);
-    // Keep the list in its own signal so a save shows at once, without reading everything again.
-    Effect::new(move |_| match loaded.get() {
-        Loading::Ready(DocList { mut docs, unreadable: bad }) => {
-            sort_newest_first(&mut docs);
-            entries.set(docs);
-            unreadable.set(bad);
+    // Loaded straight into the list (a save then shows at once, without reading everything again).
+    // Plain `spawn_local`, no `Loading` signal and `Effect` to copy it across: see `load_docs_into`.
+    spawn_local(async move {
+        match load_docs::<MoodEntry>(storage).await {
+            Ok(DocList { mut docs, unreadable: bad }) => {
+                sort_newest_first(&mut docs);
+                entries.set(docs);
+                unreadable.set(bad);
+            }
+            Err(e) => load_error.set(Some(e.user_message())),
         }
-        Loading::Failed(m) => load_error.set(Some(m)),
-        Loading::Pending => {}
     });
     let tags = Signal::derive(move || entries.with(|e| known_tags(e)));
     let on_saved = Callback::new(move |entry: MoodEntry| entries.update(|list| list.insert(0, entry)));
