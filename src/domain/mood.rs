@@ -1,7 +1,7 @@
 //! Mood entries: a 1–10 score, named emotions from a wheel, tags and a note.
 
 use super::doc::{Document, Extra, Fields, Header};
-use super::text::{self, TextTooLong};
+use super::text::{self, Lowercase, TextTooLong};
 use super::time::{LocalDay, Now};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -93,8 +93,8 @@ impl TagProblem {
 }
 
 /// Tags are compared case-insensitively with inner spaces collapsed: "Long  Walk" == "long walk".
-pub fn normalize_tag(raw: &str) -> Result<String, TagProblem> {
-    let tag = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+pub fn normalize_tag(raw: &str, lowercase: Lowercase) -> Result<String, TagProblem> {
+    let tag = lowercase(&raw.split_whitespace().collect::<Vec<_>>().join(" "));
     let found_chars = tag.chars().count();
     if found_chars == 0 {
         Err(TagProblem::Empty)
@@ -206,8 +206,8 @@ impl MoodDraft {
     }
 
     /// Adds the typed tag (selected), clearing the input. On a problem the input is left as typed.
-    pub fn add_typed_tag(&mut self) -> Result<String, TagProblem> {
-        let tag = normalize_tag(&self.tag_input)?;
+    pub fn add_typed_tag(&mut self, lowercase: Lowercase) -> Result<String, TagProblem> {
+        let tag = normalize_tag(&self.tag_input, lowercase)?;
         if !self.tags.contains(&tag) {
             if self.tags.len() >= MAX_TAGS {
                 return Err(TagProblem::TooMany);
@@ -219,7 +219,7 @@ impl MoodDraft {
     }
 
     /// Checks the form and makes the entry; every problem is reported at once.
-    pub fn to_entry(&self, id: String, now: Now) -> Result<MoodEntry, Vec<MoodProblem>> {
+    pub fn to_entry(&self, id: String, now: Now, lowercase: Lowercase) -> Result<MoodEntry, Vec<MoodProblem>> {
         let mut problems = Vec::new();
         let score = self.score.and_then(MoodScore::new);
         if score.is_none() {
@@ -228,7 +228,7 @@ impl MoodDraft {
         let note = text::checked("The note", &self.note, NOTE_MAX_CHARS).map_err(MoodProblem::NoteTooLong);
         let mut tags = Vec::with_capacity(self.tags.len());
         for t in &self.tags {
-            match normalize_tag(t) {
+            match normalize_tag(t, lowercase) {
                 Ok(t) if !tags.contains(&t) => tags.push(t),
                 Ok(_) => {}
                 Err(p) => problems.push(MoodProblem::Tag(p)),
@@ -314,9 +314,9 @@ mod tests {
         d.toggle_emotion("hopeful");
         d.toggle_tag("exercise");
         d.tag_input = "  Long   Walk ".into();
-        assert_eq!(d.add_typed_tag().unwrap(), "long walk");
+        assert_eq!(d.add_typed_tag(str::to_lowercase).unwrap(), "long walk");
         assert!(d.tag_input.is_empty());
-        let e = d.to_entry("mood:x".into(), now()).unwrap();
+        let e = d.to_entry("mood:x".into(), now(), str::to_lowercase).unwrap();
         assert_eq!(e.day.to_string(), "2026-11-22");
         assert_eq!(e.local_time, "15:54");
         assert_eq!(e.note, "walked");
@@ -328,7 +328,7 @@ mod tests {
     #[test]
     fn problems_are_all_reported_and_nothing_is_cut() {
         let d = MoodDraft { score: None, note: "x".repeat(NOTE_MAX_CHARS + 1), ..Default::default() };
-        let problems = d.to_entry("mood:x".into(), now()).unwrap_err();
+        let problems = d.to_entry("mood:x".into(), now(), str::to_lowercase).unwrap_err();
         assert_eq!(problems.len(), 2);
         assert!(problems[0].to_string().contains("Choose a mood"));
         assert!(problems[1].to_string().contains("4001 characters"));
@@ -346,16 +346,16 @@ mod tests {
     #[test]
     fn bad_tags_are_refused_with_the_input_kept() {
         let mut d = MoodDraft { tag_input: "   ".into(), ..Default::default() };
-        assert_eq!(d.add_typed_tag(), Err(TagProblem::Empty));
+        assert_eq!(d.add_typed_tag(str::to_lowercase), Err(TagProblem::Empty));
         d.tag_input = "x".repeat(30);
-        assert!(matches!(d.add_typed_tag(), Err(TagProblem::TooLong { found_chars: 30 })));
+        assert!(matches!(d.add_typed_tag(str::to_lowercase), Err(TagProblem::TooLong { found_chars: 30 })));
         assert_eq!(d.tag_input.len(), 30);
     }
 
     #[test]
     fn entries_round_trip_and_keep_unknown_fields() {
         let d = MoodDraft { score: Some(3), ..Default::default() };
-        let e = d.to_entry("mood:1".into(), now()).unwrap();
+        let e = d.to_entry("mood:1".into(), now(), str::to_lowercase).unwrap();
         let mut v = encode(&e);
         v["added_by_a_newer_app"] = json!({"x": 1});
         let back: MoodEntry = decode(&v).unwrap();
@@ -382,9 +382,9 @@ mod tests {
     #[test]
     fn known_tags_add_own_tags_once() {
         let mut d = MoodDraft { score: Some(5), tags: vec!["knitting".into(), "sleep".into()], ..Default::default() };
-        let a = d.to_entry("mood:a".into(), now()).unwrap();
+        let a = d.to_entry("mood:a".into(), now(), str::to_lowercase).unwrap();
         d.tags = vec!["knitting".into()];
-        let b = d.to_entry("mood:b".into(), now()).unwrap();
+        let b = d.to_entry("mood:b".into(), now(), str::to_lowercase).unwrap();
         let tags = known_tags(&[a, b]);
         assert_eq!(tags.len(), BUILTIN_TAGS.len() + 1);
         assert_eq!(tags.last().unwrap(), "knitting");

@@ -195,7 +195,7 @@ mod tests {
     fn entry(day: &str, score: u8, tags: &[&str]) -> MoodEntry {
         let at = Timestamp::parse_rfc3339(&format!("{day}T12:00:00Z")).unwrap();
         let d = MoodDraft { score: Some(score), tags: tags.iter().map(|t| (*t).into()).collect(), ..Default::default() };
-        d.to_entry(format!("mood:{day}:{score}"), Now { at, utc_offset_minutes: 0 }).unwrap()
+        d.to_entry(format!("mood:{day}:{score}"), Now { at, utc_offset_minutes: 0 }, str::to_lowercase).unwrap()
     }
 
     fn day(s: &str) -> LocalDay {

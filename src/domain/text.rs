@@ -1,6 +1,12 @@
 //! Rules for free text people type: limits are counted in characters (not bytes) so every
 //! script gets the same room, and a too-long text is refused with a clear message — never cut.
 
+/// Lowercases text by Unicode's default case mapping. Passed in, like the clock: natively (in tests)
+/// it is `str::to_lowercase`; the browser passes its own `toLowerCase` (`ui::platform::lowercase`),
+/// the same mapping, so the app does not carry Rust's copy of the case table (11.7 KB of wasm,
+/// 5 KB brotli'd).
+pub type Lowercase = fn(&str) -> String;
+
 /// What was wrong with a piece of text, in plain words for the person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextTooLong {

@@ -53,6 +53,12 @@ pub fn mark(name: &str) {
     let _ = performance_mark(name);
 }
 
+/// Unicode lowercase by the browser's `String.prototype.toLowerCase`: the same default case
+/// mapping as `str::to_lowercase`, without linking Rust's case table (see `domain::text::Lowercase`).
+pub fn lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
 pub fn set_title(page: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title(&format!("{page} · Tandem"));

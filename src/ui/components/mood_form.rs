@@ -18,7 +18,7 @@ where
     T: serde::Serialize + Clone + PartialEq + Default + Send + Sync + 'static,
 {
     let now = platform::now();
-    let entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now, platform::lowercase).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let store = storage.store().map_err(|e| vec![e.user_message()])?;
     store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
     draft.after_save(&submitted, true, entry.local_time.clone());
@@ -63,7 +63,7 @@ pub fn MoodForm(
     };
     let add_tag = move |time: f64| {
         let mut next = draft.value.get_untracked();
-        match next.add_typed_tag() {
+        match next.add_typed_tag(platform::lowercase) {
             Ok(_) => {
                 tag_problem.set(None);
                 draft.edit(time, |d| *d = next);
