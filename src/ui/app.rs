@@ -9,7 +9,7 @@ use super::routes::today::TodayPage;
 use super::storage::{provide_storage, use_storage, AppStore};
 use crate::store::StoreError;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{FlatRoutes, Route, Router, A};
 use leptos_router::path;
 
 #[component]
@@ -27,14 +27,16 @@ pub fn App(
             </header>
             <StorageProblem />
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound /> }>
+                // FlatRoutes, not Routes: every route is top-level, and the nested router's
+                // machinery (outlets, nested matching, per-level async) cost 10.7 KB brotli.
+                <FlatRoutes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/mood") view=MoodPage />
                     <Route path=path!("/goals") view=GoalsPage />
                     <Route path=path!("/partner") view=PartnerPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />
-                </Routes>
+                </FlatRoutes>
             </main>
             <nav class="bottom-nav" aria-label="Main">
                 <A href="/" exact=true>"Today"</A>
