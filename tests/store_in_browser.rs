@@ -56,6 +56,17 @@ async fn fresh_open_creates_the_schema_at_version_1() {
 }
 
 #[wasm_bindgen_test]
+async fn a_version_with_no_upgrade_step_fails_and_changes_nothing() {
+    delete_database("no_step").await.unwrap();
+    let opened = IdbStore::open_at_version("no_step", schema::CURRENT_VERSION + 1).await.map(drop);
+    assert_eq!(opened, Err(StoreError::Other(format!("no migration from version {}", schema::CURRENT_VERSION))));
+    // The aborted upgrade left no database behind (a raw open creates an empty one at version 1).
+    let db = raw("no_step").await;
+    assert_eq!(db.object_store_names().count(), 0);
+    db.close();
+}
+
+#[wasm_bindgen_test]
 async fn a_database_from_a_newer_tandem_is_too_new() {
     delete_database("too_new").await.unwrap();
     Database::open("too_new").with_version(schema::CURRENT_VERSION + 1).await.unwrap().close();

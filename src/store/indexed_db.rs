@@ -12,12 +12,11 @@
 use super::schema::{self, v1};
 use super::{validate_doc, Loaded, Op, Store, StoreError, Unreadable};
 use indexed_db_futures::database::Database;
-use indexed_db_futures::error::{Error as IdbError, OpenDbError};
+use indexed_db_futures::error::{Error as IdbError, JSError, OpenDbError};
 use indexed_db_futures::factory::DBFactory;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
-use indexed_db_futures::KeyPath;
 use serde_json::Value;
 use std::cell::Cell;
 use std::future::poll_fn;
@@ -58,24 +57,14 @@ impl IdbStore {
     #[doc(hidden)]
     pub async fn open_at_version(name: &str, version: u32) -> Result<IdbStore, StoreError> {
         let factory = DBFactory::new().map_err(no_factory)?;
-        let blocked = Rc::new(Flag::default());
-        let on_blocked = blocked.clone();
-        let mut request = factory
-            .open_db(name)
-            .with_version(version)
-            .with_on_blocked(move |_| {
-                on_blocked.raise();
-                Ok(())
-            })
-            .with_on_upgrade_needed(|event, db| upgrade(&db, event.old_version(), event.new_version()))
-            .build()
-            .map_err(open_error)?;
+        let mut request = factory.open_db(name).with_version(version).build().map_err(open_error)?;
+        let handlers = OpenHandlers::attach(request.as_sys());
 
         // Wait for the open to finish, or give up as soon as the browser says it is blocked by an
         // older connection that will not close (an older Tandem tab): the person must be told.
         let outcome = poll_fn(|cx| match request.poll_unpinned(cx) {
             Poll::Ready(result) => Poll::Ready(Some(result)),
-            Poll::Pending if blocked.is_raised(cx.waker()) => Poll::Ready(None),
+            Poll::Pending if handlers.blocked.is_raised(cx.waker()) => Poll::Ready(None),
             Poll::Pending => Poll::Pending,
         })
         .await;
@@ -83,6 +72,10 @@ impl IdbStore {
         let db = match outcome {
             Some(Ok(db)) => db,
             Some(Err(e)) => {
+                // A failed upgrade step says what failed; the browser only reports the abort it caused.
+                if let Some(failed) = handlers.upgrade_failure.take() {
+                    return Err(failed);
+                }
                 return Err(match open_error(e) {
                     StoreError::TooNew { supported, .. } => {
                         StoreError::TooNew { found: version_on_disk(&factory, name).await.unwrap_or(0), supported }
@@ -95,6 +88,7 @@ impl IdbStore {
                 // handler, and the upgrade would then run later without creating the stores, so
                 // let it finish in the background (migration included) and close what it opens.
                 wasm_bindgen_futures::spawn_local(async move {
+                    let _upgrade_runs_meanwhile = handlers;
                     if let Ok(db) = request.await {
                         db.close();
                     }
@@ -102,6 +96,8 @@ impl IdbStore {
                 return Err(StoreError::Blocked);
             }
         };
+
+        drop(handlers);
 
         // Close this connection as soon as a newer tab wants to upgrade (or delete) the database,
         // so this tab never blocks it; later calls here then say why they cannot save.
@@ -228,22 +224,82 @@ pub async fn delete_database(name: &str) -> Result<(), StoreError> {
 
 /// Runs one explicit migration step per version, from what is on disk up to `new_version`.
 /// Never edit a released step; add the next one.
-fn upgrade(db: &Database, old_version: f64, new_version: Option<f64>) -> indexed_db_futures::Result<()> {
+fn upgrade(db: &web_sys::IdbDatabase, old_version: f64, new_version: Option<f64>) -> Result<(), StoreError> {
     let (old, new) = (old_version as u32, new_version.unwrap_or(0.0) as u32);
+    let key_path = |path: &str| {
+        let params = web_sys::IdbObjectStoreParameters::new();
+        params.set_key_path(&JsValue::from_str(path));
+        params
+    };
     for from in old..new {
         match from {
             0 => {
-                let docs = db.create_object_store(v1::DOCS).with_key_path(KeyPath::from(v1::DOCS_KEY_PATH)).build()?;
-                docs.create_index(v1::DOCS_BY_TYPE, KeyPath::from(v1::DOCS_BY_TYPE_KEY_PATH)).build()?;
-                db.create_object_store(v1::DRAFTS).with_key_path(KeyPath::from(v1::KV_KEY_PATH)).build()?;
-                db.create_object_store(v1::META).with_key_path(KeyPath::from(v1::KV_KEY_PATH)).build()?;
+                let docs = db.create_object_store_with_optional_parameters(v1::DOCS, &key_path(v1::DOCS_KEY_PATH)).map_err(upgrade_error)?;
+                docs.create_index_with_str(v1::DOCS_BY_TYPE, v1::DOCS_BY_TYPE_KEY_PATH).map_err(upgrade_error)?;
+                db.create_object_store_with_optional_parameters(v1::DRAFTS, &key_path(v1::KV_KEY_PATH)).map_err(upgrade_error)?;
+                db.create_object_store_with_optional_parameters(v1::META, &key_path(v1::KV_KEY_PATH)).map_err(upgrade_error)?;
             }
             // An error here aborts the upgrade, so the version on disk is never bumped without
             // its schema.
-            _ => return Err(js_sys::Error::new(&format!("no migration from version {from}")).into()),
+            _ => return Err(StoreError::Other(format!("no migration from version {from}"))),
         }
     }
     Ok(())
+}
+
+/// An exception from an upgrade step, as opening reports it.
+fn upgrade_error(e: JsValue) -> StoreError {
+    match e.dyn_into::<web_sys::DomException>() {
+        Ok(dom) => open_dom_error(&dom),
+        Err(other) => StoreError::Other(describe(&other)),
+    }
+}
+
+/// Our `upgradeneeded` and `blocked` handlers on the browser's open request, set directly rather
+/// than through `indexed_db_futures`' `with_on_upgrade_needed` / `with_on_blocked`: its handler
+/// wrapper formats every error the library can make (value-conversion errors with floats
+/// included), which linked Rust's float formatter and the library's whole error `Display` into
+/// the app. Dropping this detaches the handlers.
+struct OpenHandlers {
+    request: web_sys::IdbOpenDbRequest,
+    /// Raised when an older connection blocks the upgrade.
+    blocked: Rc<Flag>,
+    /// Why an upgrade step failed (the handler then throws, which aborts the upgrade).
+    upgrade_failure: Rc<Cell<Option<StoreError>>>,
+    _on_blocked: Closure<dyn FnMut(web_sys::Event)>,
+    _on_upgrade: Closure<dyn FnMut(web_sys::IdbVersionChangeEvent) -> Result<(), JsValue>>,
+}
+
+impl OpenHandlers {
+    fn attach(request: &web_sys::IdbOpenDbRequest) -> Self {
+        let blocked = Rc::new(Flag::default());
+        let raise = blocked.clone();
+        let on_blocked = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| raise.raise());
+        let upgrade_failure = Rc::new(Cell::new(None));
+        let (failed, req) = (upgrade_failure.clone(), request.clone());
+        let on_upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent) -> Result<(), JsValue>>::new(
+            move |e: web_sys::IdbVersionChangeEvent| {
+                let db = req.result().and_then(|db| db.dyn_into::<web_sys::IdbDatabase>().map_err(JsValue::from));
+                let result = db.map_err(upgrade_error).and_then(|db| upgrade(&db, e.old_version(), e.new_version()));
+                result.map_err(|err| {
+                    let thrown = js_sys::Error::new(&err.to_string());
+                    failed.set(Some(err));
+                    thrown.into()
+                })
+            },
+        );
+        request.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
+        request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        OpenHandlers { request: request.clone(), blocked, upgrade_failure, _on_blocked: on_blocked, _on_upgrade: on_upgrade }
+    }
+
+}
+
+impl Drop for OpenHandlers {
+    fn drop(&mut self) {
+        self.request.set_onblocked(None);
+        self.request.set_onupgradeneeded(None);
+    }
 }
 
 /// A read-write transaction with strict durability: complete means on disk.
@@ -266,8 +322,14 @@ fn store_of(op: &Op) -> &'static str {
 /// The version of the database on disk. Opening without a version never upgrades an existing
 /// database; should it have vanished meanwhile, refusing the upgrade keeps us from creating it.
 async fn version_on_disk(factory: &DBFactory, name: &str) -> Option<u32> {
-    let refuse = |_, _| Err(js_sys::Error::new("only reading the version").into());
-    let db = factory.open_db(name).with_on_upgrade_needed(refuse).build().ok()?.await.ok()?;
+    let request = factory.open_db(name).build().ok()?;
+    // Throwing from `upgradeneeded` aborts it (see `OpenHandlers` for why not `with_on_upgrade_needed`).
+    let refuse = Closure::<dyn FnMut(web_sys::Event) -> Result<(), JsValue>>::new(|_| Err(js_sys::Error::new("only reading the version").into()));
+    let raw = request.as_sys().clone();
+    raw.set_onupgradeneeded(Some(refuse.as_ref().unchecked_ref()));
+    let opened = request.await;
+    raw.set_onupgradeneeded(None);
+    let db = opened.ok()?;
     let version = db.version() as u32;
     db.close();
     Some(version)
@@ -414,29 +476,51 @@ pub fn error_from_dom(e: &web_sys::DomException) -> StoreError {
 fn idb_error(e: IdbError) -> StoreError {
     match e {
         IdbError::DomException(e) => error_from_dom(&e.into()),
-        other => StoreError::Other(other.to_string()),
+        other => StoreError::Other(idb_error_text(&other)),
+    }
+}
+
+/// The library's own words for an error, written out here rather than through its `Display`,
+/// which covers every error it can make, value-conversion errors that format floats included
+/// (Rust's float formatter is about 13 KB of wasm). We only store and read plain `JsValue`s, so
+/// those conversions never fail for us.
+fn idb_error_text(e: &IdbError) -> String {
+    match e {
+        // Its own `Display`: a name and a message.
+        IdbError::DomException(e) => e.to_string(),
+        IdbError::Unknown(JSError::Error(e)) => format!("Generic JS error: {}", String::from(e.message())),
+        IdbError::Unknown(JSError::Unknown(_)) => "Generic JS error: Non-Error JSValue error".into(),
+        IdbError::MissingData(e) => format!("Missing data: {e}"),
+        IdbError::Serialisation(_) => "a stored value could not be converted".into(),
     }
 }
 
 /// No `indexedDB` at all, whatever the reason (missing, null, or its getter throws, as in some
 /// private modes and embedded browsers): there is no storage to be had.
 fn no_factory(e: OpenDbError) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+    StoreError::Unavailable(match e {
+        OpenDbError::VersionZero => "Version cannot be zero".into(),
+        OpenDbError::UnsupportedEnvironment => "Unsupported environment".into(),
+        OpenDbError::NullFactory => "The `indexedDB` getter returned `null` or `undefined`".into(),
+        OpenDbError::Base(e) => idb_error_text(&e),
+    })
 }
 
 fn open_error(e: OpenDbError) -> StoreError {
     match e {
-        OpenDbError::Base(IdbError::DomException(e)) => {
-            let e: web_sys::DomException = e.into();
-            match e.name().as_str() {
-                // Opening is the first touch of storage: these mean there is none to be had
-                // (Firefox's private windows before version 115, a broken profile).
-                "InvalidStateError" | "UnknownError" => StoreError::Unavailable(e.message()),
-                _ => error_from_dom(&e),
-            }
-        }
+        OpenDbError::Base(IdbError::DomException(e)) => open_dom_error(&e.into()),
         OpenDbError::Base(e) => idb_error(e),
         other => no_factory(other),
+    }
+}
+
+/// A `DOMException` while opening.
+fn open_dom_error(e: &web_sys::DomException) -> StoreError {
+    match e.name().as_str() {
+        // Opening is the first touch of storage: these mean there is none to be had
+        // (Firefox's private windows before version 115, a broken profile).
+        "InvalidStateError" | "UnknownError" => StoreError::Unavailable(e.message()),
+        _ => error_from_dom(e),
     }
 }
 
