@@ -9,7 +9,8 @@ use super::routes::today::TodayPage;
 use super::storage::{provide_storage, use_storage, AppStore};
 use crate::store::StoreError;
 use leptos::prelude::*;
-use leptos_router::components::{FlatRoutes, Route, Router, A};
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 #[component]
@@ -22,8 +23,8 @@ pub fn App(
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
-                <A href="/" exact=true attr:class="app-header__brand">"Tandem"</A>
-                <A href="/help" attr:class="app-header__help">"Get help now"</A>
+                {link("/", Some("app-header__brand"), "Tandem")}
+                {link("/help", Some("app-header__help"), "Get help now")}
             </header>
             <StorageProblem />
             <main id="main" tabindex="-1">
@@ -39,11 +40,11 @@ pub fn App(
                 </FlatRoutes>
             </main>
             <nav class="bottom-nav" aria-label="Main">
-                <A href="/" exact=true>"Today"</A>
-                <A href="/mood">"Mood"</A>
-                <A href="/goals">"Goals"</A>
-                <A href="/partner">"Partner"</A>
-                <A href="/group">"Group"</A>
+                {link("/", None, "Today")}
+                {link("/mood", None, "Mood")}
+                {link("/goals", None, "Goals")}
+                {link("/partner", None, "Partner")}
+                {link("/group", None, "Group")}
             </nav>
         </Router>
     }
@@ -62,4 +63,17 @@ fn StorageProblem() -> impl IntoView {
             </div>
         }
     })
+}
+
+/// A link to a page of the app, with `aria-current="page"` while that page is shown: what
+/// leptos_router's `<A>` renders for Tandem's links (absolute, no target), without its relative-path
+/// resolution, boxed children and attribute spreading. The router still handles the click.
+/// `/` is current only on Today itself; any other link also on the pages below it.
+pub fn link(href: &'static str, class: Option<&'static str>, label: &'static str) -> impl IntoView {
+    let pathname = use_location().pathname;
+    let current = move || {
+        let below = |path: &str| href != "/" && path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'));
+        pathname.with(|path| path == href || below(path)).then_some("page")
+    };
+    view! { <a href=href class=class aria-current=current>{label}</a> }
 }

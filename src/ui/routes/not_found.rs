@@ -1,6 +1,6 @@
 use crate::ui::platform;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::ui::app::link;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
         <div class="page not-found">
             <h1>"Page not found"</h1>
             <p>"This page doesn't exist in Tandem."</p>
-            <p><A href="/">"Go to Today"</A></p>
+            <p>{link("/", None, "Go to Today")}</p>
         </div>
     }
 }
