@@ -3,11 +3,10 @@
 //! offline produce two revisions of one document — a conflict the sync merge resolves — rather
 //! than two check-ins for one day.
 
-use super::doc::{Document, Extra, Fields, Header};
+use super::doc::{Document, Extra, Fields, Header, JsonValue};
 use super::mood::MoodScore;
 use super::text::{self, TextTooLong};
 use super::time::{LocalDay, Now};
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub const CHECKIN_TYPE: &str = "checkin";
@@ -63,14 +62,33 @@ impl Document for CheckIn {
 }
 
 /// The check-in form as the person left it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckInDraft {
     /// The day the draft was started on.
     pub day: Option<LocalDay>,
     pub how_i_feel: String,
     pub win: String,
     pub challenge: String,
+}
+
+impl JsonValue for CheckInDraft {
+    fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        out.insert("day".into(), self.day.map(|d| d.to_string()).into());
+        out.insert("how_i_feel".into(), self.how_i_feel.clone().into());
+        out.insert("win".into(), self.win.clone().into());
+        out.insert("challenge".into(), self.challenge.clone().into());
+        out.into()
+    }
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        let mut f = Fields::object(value)?;
+        Ok(CheckInDraft {
+            day: f.or_default("day")?,
+            how_i_feel: f.or_default("how_i_feel")?,
+            win: f.or_default("win")?,
+            challenge: f.or_default("challenge")?,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -117,6 +117,14 @@ pub trait Document: Sized {
 pub struct Fields(Map<String, Value>);
 
 impl Fields {
+    /// The fields of a JSON object; anything else is refused.
+    pub fn object(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(Fields(map)),
+            other => Err(serde_json::from_value::<Map<String, Value>>(other).err().map(|e| e.to_string()).unwrap_or_default()),
+        }
+    }
+
     /// A field that must be there.
     pub fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, String> {
         let value = self.0.remove(key).ok_or_else(|| format!("missing field `{key}`"))?;
@@ -198,6 +206,25 @@ pub fn encode<D: Document>(doc: &D) -> Value {
 /// Unknown fields, kept as they came.
 pub type Extra = Map<String, Value>;
 
+/// A value kept as JSON that is not a document (a form's draft): written and read field by field
+/// like documents (see [`Document`]) rather than with serde's derive, which compiled a
+/// serializer and a visitor per draft type. Missing fields take their defaults, unknown ones are
+/// ignored, a field of the wrong type makes the whole value unreadable.
+pub trait JsonValue: Sized {
+    fn to_json(&self) -> Value;
+    fn from_json(value: Value) -> Result<Self, String>;
+}
+
+/// The quick mood's draft: the score picked, if any.
+impl JsonValue for Option<u8> {
+    fn to_json(&self) -> Value {
+        (*self).into()
+    }
+    fn from_json(value: Value) -> Result<Self, String> {
+        Option::<u8>::deserialize(value).map_err(|e| e.to_string())
+    }
+}
+
 /// Decodes many documents, keeping the readable ones and reporting the rest.
 pub fn decode_all<D: Document>(values: &[Value]) -> (Vec<D>, Vec<DecodeError>) {
     let mut ok = Vec::with_capacity(values.len());
@@ -260,5 +287,39 @@ mod tests {
         let mood = json!({"_id": "mood:1", "type": "mood", "schema": 1, "day": "2026-11-22", "score": 11,
                           "created_at": "2026-11-22T08:00:00.000Z", "updated_at": "2026-11-22T08:00:00.000Z"});
         assert!(decode::<MoodEntry>(&mood).is_err(), "scores are 1 to 10");
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+    use crate::domain::checkin::CheckInDraft;
+    use crate::domain::mood::MoodDraft;
+    use crate::domain::time::LocalDay;
+    use serde_json::json;
+
+    #[test]
+    fn drafts_are_written_as_before() {
+        let d = MoodDraft { score: Some(6), emotions: vec!["sad".into()], tags: vec![], note: "n".into(), tag_input: "t".into() };
+        assert_eq!(d.to_json(), json!({"score": 6, "emotions": ["sad"], "tags": [], "note": "n", "tag_input": "t"}));
+        assert_eq!(MoodDraft::default().to_json()["score"], Value::Null);
+        let c = CheckInDraft { day: LocalDay::from_ymd(2026, 11, 22), how_i_feel: "ok".into(), ..Default::default() };
+        assert_eq!(c.to_json(), json!({"day": "2026-11-22", "how_i_feel": "ok", "win": "", "challenge": ""}));
+        assert_eq!(CheckInDraft::default().to_json()["day"], Value::Null);
+        assert_eq!(Some(3u8).to_json(), json!(3));
+        assert_eq!(None::<u8>.to_json(), Value::Null);
+    }
+
+    #[test]
+    fn drafts_read_with_defaults_and_refuse_wrong_types() {
+        let d = MoodDraft { score: Some(6), emotions: vec!["sad".into()], tags: vec!["x".into()], note: "n".into(), tag_input: "t".into() };
+        assert_eq!(MoodDraft::from_json(d.to_json()), Ok(d));
+        assert_eq!(MoodDraft::from_json(json!({"note": "only", "unknown": 1})), Ok(MoodDraft { note: "only".into(), ..Default::default() }));
+        assert_eq!(CheckInDraft::from_json(json!({"day": null})), Ok(CheckInDraft::default()));
+        assert_eq!(MoodDraft::from_json(json!({"score": "7"})), Err("invalid type: string \"7\", expected u8".to_string()));
+        assert!(CheckInDraft::from_json(json!({"day": "2026-13-01"})).is_err());
+        assert!(CheckInDraft::from_json(json!(5)).is_err());
+        assert_eq!(Option::<u8>::from_json(json!(null)), Ok(None));
+        assert!(Option::<u8>::from_json(json!(300)).is_err());
     }
 }

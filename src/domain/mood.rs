@@ -1,6 +1,6 @@
 //! Mood entries: a 1–10 score, named emotions from a wheel, tags and a note.
 
-use super::doc::{Document, Extra, Fields, Header};
+use super::doc::{Document, Extra, Fields, Header, JsonValue};
 use super::text::{self, Lowercase, TextTooLong};
 use super::time::{LocalDay, Now};
 use serde::{Deserialize, Serialize};
@@ -156,8 +156,7 @@ impl Document for MoodEntry {
 }
 
 /// The mood form as the person left it, kept on every keystroke.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MoodDraft {
     pub score: Option<u8>,
     pub emotions: Vec<String>,
@@ -165,6 +164,28 @@ pub struct MoodDraft {
     pub note: String,
     /// A tag being typed but not yet added.
     pub tag_input: String,
+}
+
+impl JsonValue for MoodDraft {
+    fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        out.insert("score".into(), self.score.into());
+        out.insert("emotions".into(), self.emotions.clone().into());
+        out.insert("tags".into(), self.tags.clone().into());
+        out.insert("note".into(), self.note.clone().into());
+        out.insert("tag_input".into(), self.tag_input.clone().into());
+        out.into()
+    }
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        let mut f = Fields::object(value)?;
+        Ok(MoodDraft {
+            score: f.or_default("score")?,
+            emotions: f.or_default("emotions")?,
+            tags: f.or_default("tags")?,
+            note: f.or_default("note")?,
+            tag_input: f.or_default("tag_input")?,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::storage::{use_storage, AppStorage};
 use crate::store::{Op, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{de::DeserializeOwned, Serialize};
+use crate::domain::doc::JsonValue;
 
 /// What the save indicator says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl<T: Send + Sync + 'static> Copy for UseDraftReturn<T> {}
 /// The draft kept under `key`, restored when the form opens.
 pub fn use_draft<T>(key: &'static str) -> UseDraftReturn<T>
 where
-    T: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
+    T: JsonValue + Default + Clone + Send + Sync + 'static,
 {
     use_draft_then(key, Box::new(|_| {}))
 }
@@ -55,14 +55,14 @@ where
 /// use for one, and `Effect`'s machinery costs more wasm than the boxed call.
 pub fn use_draft_then<T>(key: &'static str, restored: Box<dyn FnOnce(UseDraftReturn<T>)>) -> UseDraftReturn<T>
 where
-    T: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static,
+    T: JsonValue + Default + Clone + Send + Sync + 'static,
 {
     let storage = use_storage();
     let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), replaced: Trigger::new(), key, storage };
     spawn_local(async move {
         match storage.store() {
             Ok(store) => match store.get_draft(key).await {
-                Ok(Some(raw)) => match serde_json::from_value::<T>(raw.clone()) {
+                Ok(Some(raw)) => match T::from_json(raw.clone()) {
                     Ok(restored) => draft.replace(restored),
                     Err(e) => {
                         // Keep the unreadable draft aside before the next keystroke replaces it.
@@ -103,7 +103,7 @@ impl<T: Send + Sync + 'static> UseDraftReturn<T> {
 
 impl<T> UseDraftReturn<T>
 where
-    T: Serialize + Clone + Send + Sync + 'static,
+    T: JsonValue + Clone + Send + Sync + 'static,
 {
     /// Applies an edit made by an input event and keeps the result on the device.
     /// `event_time` is the event's `timeStamp`, for the keystroke-to-durable benchmark.
@@ -131,7 +131,7 @@ where
 
     /// Writes the current value; `event_time` (an input event's timeStamp) is measured when given.
     fn keep(&self, event_time: Option<f64>) {
-        let Some(json) = self.value.try_with_untracked(|v| serde_json::to_value(v).unwrap_or_default()) else { return };
+        let Some(json) = self.value.try_with_untracked(|v| v.to_json()) else { return };
         let (key, write, storage) = (self.key, self.write, self.storage);
         spawn_local(async move {
             let result = match storage.store() {

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 /// Shared by the full form and Today's quick mood.
 pub async fn save_mood_draft<T>(storage: AppStorage, draft: UseDraftReturn<T>, mood: MoodDraft, submitted: T) -> Result<MoodEntry, Vec<String>>
 where
-    T: serde::Serialize + Clone + PartialEq + Default + Send + Sync + 'static,
+    T: crate::domain::doc::JsonValue + Clone + PartialEq + Default + Send + Sync + 'static,
 {
     let now = platform::now();
     let entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now, platform::lowercase).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
