@@ -37,8 +37,11 @@ impl fmt::Display for ParseTimeError {
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+/// Whole seconds and the milliseconds after them, not nanoseconds: 128-bit arithmetic would link
+/// a 128-bit division routine into the app for nothing.
 fn utc(ts: Timestamp) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ts.0) * 1_000_000).ok()
+    let (secs, millis) = (ts.0.div_euclid(1000), ts.0.rem_euclid(1000));
+    OffsetDateTime::from_unix_timestamp(secs).ok()?.replace_millisecond(millis as u16).ok()
 }
 
 impl Timestamp {
@@ -97,8 +100,8 @@ impl Timestamp {
         };
         let time = Time::from_hms_milli(h, m, sec, millis).map_err(|_| err())?;
         let local = PrimitiveDateTime::new(day.0, time).assume_utc();
-        let ms = local.unix_timestamp_nanos() / 1_000_000 - i128::from(offset_minutes) * 60_000;
-        i64::try_from(ms).map(Timestamp).map_err(|_| err())
+        let ms = local.unix_timestamp() * 1000 + i64::from(millis) - offset_minutes * 60_000;
+        Ok(Timestamp(ms))
     }
 }
 
@@ -223,6 +226,17 @@ mod tests {
         assert_eq!(Timestamp::parse_rfc3339(&a.to_rfc3339()), Ok(a));
         let b = Timestamp(a.0 + 1);
         assert!(a.to_rfc3339() < b.to_rfc3339());
+    }
+
+    #[test]
+    fn rfc3339_before_the_epoch_and_at_the_calendar_ends() {
+        assert_eq!(Timestamp(-1).to_rfc3339(), "1969-12-31T23:59:59.999Z");
+        assert_eq!(Timestamp::parse_rfc3339("1969-12-31T23:59:59.999Z"), Ok(Timestamp(-1)));
+        for s in ["-9999-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
+            assert!(Timestamp::parse_rfc3339(s).is_err() || Timestamp::parse_rfc3339(s).unwrap().to_rfc3339() == s, "{s}");
+        }
+        assert_eq!(Timestamp::parse_rfc3339("9999-12-31T23:59:59.999Z").unwrap().to_rfc3339(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(Timestamp(i64::MAX).to_rfc3339(), "1970-01-01T00:00:00.000Z", "out of range prints as the epoch");
     }
 
     #[test]
