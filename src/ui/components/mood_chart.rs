@@ -15,8 +15,7 @@ const PAD: f32 = 8.0;
 #[component]
 pub fn MoodChart(
     /// All entries (any order).
-    #[prop(into)]
-    entries: Signal<Vec<MoodEntry>>,
+    entries: RwSignal<Vec<MoodEntry>>,
     /// The person's today.
     today: LocalDay,
 ) -> impl IntoView {

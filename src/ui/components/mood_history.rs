@@ -8,8 +8,7 @@ const PAGE: usize = 50;
 #[component]
 pub fn MoodHistory(
     /// Entries, newest first.
-    #[prop(into)]
-    entries: Signal<Vec<MoodEntry>>,
+    entries: RwSignal<Vec<MoodEntry>>,
 ) -> impl IntoView {
     let shown = RwSignal::new(PAGE);
     view! {

@@ -77,8 +77,7 @@ pub fn status_of(write: WriteState, blank: bool, saved_at: Option<String>) -> St
 #[component]
 pub fn SaveStatus(
     /// What to show.
-    #[prop(into)]
-    status: Signal<Status>,
+    status: Memo<Status>,
 ) -> impl IntoView {
     let text = move || match status.get() {
         Status::Empty | Status::Failed(_) => String::new(),
@@ -101,8 +100,7 @@ pub fn SaveStatus(
 #[component]
 pub fn Problems(
     /// Plain-language problems; nothing is shown when empty.
-    #[prop(into)]
-    problems: Signal<Vec<String>>,
+    problems: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     move || {
         let list = problems.get();
@@ -117,6 +115,9 @@ pub fn Problems(
 }
 
 /// The end of every form: what stopped a save, the save button, and the saved / not-yet-saved indicator.
+///
+/// Props take the signal kinds the forms have (`RwSignal`, `Memo`) rather than `#[prop(into)] Signal<T>`:
+/// each `Signal<T>` wrapper type compiles its own reading code, measured 0.7 KB brotli across the app.
 #[component]
 pub fn FormFooter(
     /// The submit button's words, e.g. "Save mood".
@@ -125,11 +126,9 @@ pub fn FormFooter(
     #[prop(into)]
     busy: Signal<bool>,
     /// Problems from the last attempt to save.
-    #[prop(into)]
-    problems: Signal<Vec<String>>,
+    problems: RwSignal<Vec<String>>,
     /// The indicator's state.
-    #[prop(into)]
-    status: Signal<Status>,
+    status: Memo<Status>,
 ) -> impl IntoView {
     view! {
         <Problems problems=problems />
