@@ -4,8 +4,10 @@
 //! - Writes use durability "strict": a draft must survive a power cut, not only a tab crash.
 //! - `indexed_db_futures` transactions roll back when dropped: every early return (`?`) before
 //!   `commit().await` aborts the batch, which is exactly the all-or-nothing `apply` needs.
-//! - Documents are stored as plain JS objects (JSON text → `JSON.parse`) so the `type` index works,
-//!   and read back through `JSON.stringify`. Numbers are therefore JS doubles, as in CouchDB.
+//! - Documents are stored as plain JS objects, built field by field (see `js_of`), so the `type`
+//!   index works, and read back through `JSON.stringify`. Numbers are therefore JS doubles, as in CouchDB.
+//! - The database is opened with the library's request future but our own `upgradeneeded` and
+//!   `blocked` handlers (see `OpenHandlers`).
 //! - Nothing here may panic: stored data and the browser are outside our control and the app is
 //!   built with `panic = "abort"`.
 
