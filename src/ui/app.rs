@@ -5,8 +5,11 @@ use super::routes::coming_soon::{GoalsPage, GroupPage, PartnerPage};
 use super::routes::help::HelpPage;
 use super::routes::mood::MoodPage;
 use super::routes::not_found::NotFound;
+use super::routes::settings::SettingsPage;
 use super::routes::today::TodayPage;
 use super::storage::{provide_storage, use_storage, AppStore};
+use super::sync::{provide_sync, use_sync};
+use crate::sync::status::SyncStatus;
 use crate::store::StoreError;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
@@ -18,13 +21,16 @@ pub fn App(
     opened: Result<AppStore, StoreError>,
 ) -> impl IntoView {
     provide_storage(opened);
+    provide_sync(use_storage());
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
                 <A href="/" exact=true attr:class="app-header__brand">"Tandem"</A>
+                <A href="/settings" attr:class="app-header__settings">"Settings"</A>
                 <A href="/help" attr:class="app-header__help">"Get help now"</A>
             </header>
+            <SyncStatusLine />
             <StorageProblem />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -34,6 +40,7 @@ pub fn App(
                     <Route path=path!("/partner") view=PartnerPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />
+                    <Route path=path!("/settings") view=SettingsPage />
                 </Routes>
             </main>
             <nav class="bottom-nav" aria-label="Main">
@@ -44,6 +51,17 @@ pub fn App(
                 <A href="/group">"Group"</A>
             </nav>
         </Router>
+    }
+}
+
+/// Sync at a glance, on every screen, once an account is set up.
+#[component]
+fn SyncStatusLine() -> impl IntoView {
+    let sync = use_sync();
+    view! {
+        <p class="sync-status" role="status" hidden=move || sync.status.with(|s| *s == SyncStatus::NotSignedIn)>
+            {move || sync.status.with(SyncStatus::text)}
+        </p>
     }
 }
 

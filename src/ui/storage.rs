@@ -45,18 +45,30 @@ pub enum Loading<T> {
     Failed(String),
 }
 
-/// Reads every document of `D`'s type into `target`. Plain `spawn_local` into a signal: a
+/// Reads every document of `D`'s type into `target`, and again after sync brings new ones. Plain `spawn_local` into a signal: a
 /// `LocalResource` with `Suspense` costs about 20 KB of brotli'd wasm for the same thing here.
 pub fn load_docs_into<D>(storage: AppStorage, target: RwSignal<Loading<DocList<D>>>)
 where
     D: crate::domain::doc::Document + Send + Sync + 'static,
 {
-    leptos::task::spawn_local(async move {
-        target.set(match load_docs::<D>(storage).await {
-            Ok(list) => Loading::Ready(list),
-            Err(e) => Loading::Failed(e.user_message()),
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            target.try_set(match load_docs::<D>(storage).await {
+                Ok(list) => Loading::Ready(list),
+                Err(e) => Loading::Failed(e.user_message()),
+            });
+        })
+    };
+    load();
+    // Again whenever sync brings documents from the server.
+    if let Some(sync) = use_context::<super::sync::SyncContext>() {
+        Effect::new(move |first: Option<()>| {
+            sync.arrivals.track();
+            if first.is_some() {
+                load();
+            }
         });
-    });
+    }
 }
 
 pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> Result<DocList<D>, StoreError> {
