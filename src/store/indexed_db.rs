@@ -11,7 +11,7 @@
 
 use super::schema::{self, v1, v2};
 use super::versioned::{DocState, RevRecord};
-use super::{apply_doc_ops, doc_ids_of, Applied, Change, Loaded, Op, Store, StoreError, Unreadable, LOCAL_SEQ_KEY};
+use super::{apply_doc_ops, doc_ids_of, Applied, Change, Changed, Loaded, Op, Store, StoreError, Unreadable, LOCAL_SEQ_KEY};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::factory::DBFactory;
@@ -265,10 +265,15 @@ impl Store for IdbStore {
             }
             let (done, changed) = apply_doc_ops(&ops, &mut states)?;
             applied = done;
-            for id in changed {
+            for Changed { id, locally } in changed {
                 let Some(state) = states.remove(&id) else { continue };
-                seq += 1;
-                write_state(&docs, &revs, state, seq)?;
+                let record_seq = if locally {
+                    seq += 1;
+                    seq
+                } else {
+                    state.seq
+                };
+                write_state(&docs, &revs, state, record_seq)?;
             }
             meta.put(kv_js(LOCAL_SEQ_KEY, &Value::from(seq))?).build().map_err(idb_error)?;
         }

@@ -121,8 +121,9 @@ pub trait Store {
     async fn get_meta(&self, key: &str) -> Result<Option<Value>, StoreError>;
     /// Applies every op, or none of them.
     async fn apply(&self, ops: Vec<Op>) -> Result<Applied, StoreError>;
-    /// Documents whose last change has a local sequence number above `since`, oldest first, at
-    /// most `limit` of them. Every write of a document gives it the next number.
+    /// Documents whose last local change has a sequence number above `since`, oldest first, at
+    /// most `limit` of them: what push reads. Every local edit or deletion gives its document the
+    /// next number; received revisions do not (they came from the server).
     async fn changes_since(&self, since: u64, limit: usize) -> Result<Vec<Change>, StoreError>;
     /// How many documents changed after `since` (what waits to be pushed).
     async fn count_changes_since(&self, since: u64) -> Result<usize, StoreError>;
@@ -133,12 +134,21 @@ pub trait Store {
 /// The meta key of the last local sequence number given out.
 pub const LOCAL_SEQ_KEY: &str = "local-seq";
 
+/// A document a batch changed, and whether this device changed it (an edit or a deletion, which
+/// gets the next local sequence number and so is pushed) or only received revisions (which keep
+/// their sequence number: what came from the server is not pushed back to it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub id: String,
+    pub locally: bool,
+}
+
 /// Applies the document ops of a batch to the loaded states (`states` holds one per id the ops
-/// name, loaded before). Returns the new revisions and the ids of the documents that changed
-/// (a revision received again changes nothing). Shared by both stores so they agree exactly.
-pub fn apply_doc_ops(ops: &[Op], states: &mut std::collections::BTreeMap<String, DocState>) -> Result<(Applied, Vec<String>), StoreError> {
+/// name, loaded before). Returns the new revisions and the documents that changed (a revision
+/// received again changes nothing). Shared by both stores so they agree exactly.
+pub fn apply_doc_ops(ops: &[Op], states: &mut std::collections::BTreeMap<String, DocState>) -> Result<(Applied, Vec<Changed>), StoreError> {
     let mut applied = Applied::default();
-    let mut changed: Vec<String> = Vec::new();
+    let mut changed: Vec<Changed> = Vec::new();
     for op in ops {
         let (id, state) = match op {
             Op::PutDoc(doc) => {
@@ -168,8 +178,12 @@ pub fn apply_doc_ops(ops: &[Op], states: &mut std::collections::BTreeMap<String,
             }
             _ => false,
         };
-        if did_change && !changed.iter().any(|c| c == id) {
-            changed.push(id.to_owned());
+        let locally = !matches!(op, Op::ReceiveDoc(_));
+        if did_change {
+            match changed.iter_mut().find(|c| c.id == id) {
+                Some(c) => c.locally |= locally,
+                None => changed.push(Changed { id: id.to_owned(), locally }),
+            }
         }
     }
     Ok((applied, changed))

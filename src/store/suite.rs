@@ -147,10 +147,18 @@ pub async fn received_revisions_merge_and_keep_conflicts<S: Store>(s: &S) {
     assert_eq!(state[0].tree.leaves(), ["2-aaa", "2-bbb"]);
     assert_eq!(state[0].revision_doc("2-aaa").unwrap()["side"], "a", "the losing version's body is kept");
     assert!(state[1].tree.is_empty());
-    // The same revision again is no change: nothing new to push.
-    let before = s.changes_since(0, 10).await.unwrap();
+    // What came from the server is not pushed back to it.
+    assert!(s.changes_since(0, 10).await.unwrap().is_empty());
+    // The same revision again is no change; a local edit after it is pushed, from the winner.
     s.apply(vec![Op::ReceiveDoc(a)]).await.unwrap();
-    assert_eq!(s.changes_since(0, 10).await.unwrap(), before);
+    let mut edited = got.clone();
+    edited["side"] = json!("merged");
+    s.apply(vec![Op::PutDoc(edited)]).await.unwrap();
+    let changes = s.changes_since(0, 10).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    let winner = changes[0].state.winner_doc().unwrap();
+    assert!(winner["_rev"].as_str().unwrap().starts_with("3-"), "{winner}");
+    assert_eq!(winner["_conflicts"], json!(["2-aaa"]), "an edit of the winner leaves the other branch");
 }
 
 pub async fn a_deletion_is_a_tombstone_that_replicates<S: Store>(s: &S) {

@@ -35,6 +35,8 @@ fn body_of(doc: &Map<String, Value>) -> Map<String, Value> {
 pub struct DocState {
     pub id: String,
     pub tree: RevTree,
+    /// The local sequence number of its last local change (0: none, e.g. only ever received).
+    pub seq: u64,
 }
 
 impl DocState {
@@ -42,7 +44,7 @@ impl DocState {
     /// kept, or a record lost) becomes a tree of one revision: its own `_rev` if it has a valid
     /// one, else a new one.
     pub fn load(id: &str, record: Option<RevRecord>, winner: Option<&Value>) -> DocState {
-        let mut tree = record.map(|r| r.tree).unwrap_or_default();
+        let (mut tree, seq) = record.map(|r| (r.tree, r.seq)).unwrap_or_default();
         let winner = winner.and_then(Value::as_object);
         match (tree.winner().map(str::to_owned), winner) {
             (Some(rev), Some(doc)) => {
@@ -63,7 +65,7 @@ impl DocState {
             }
             _ => {}
         }
-        DocState { id: id.to_owned(), tree }
+        DocState { id: id.to_owned(), tree, seq }
     }
 
     /// A local edit. It is made from the `_rev` the edited document carries when this replica
@@ -171,7 +173,8 @@ mod tests {
         let record = s.clone().into_record(7);
         assert_eq!(record.seq, 7);
         assert!(record.tree.nodes.values().all(|n| n.body.is_none()), "the winner's body lives in docs only");
-        assert_eq!(DocState::load("goal:1", Some(record), winner.as_ref()), s);
+        let loaded = DocState::load("goal:1", Some(record), winner.as_ref());
+        assert_eq!((loaded.tree, loaded.seq), (s.tree, 7));
     }
 
     #[test]

@@ -178,6 +178,9 @@ pub fn read_bulk_get(body: &Value) -> Result<BTreeMap<(String, String), Fetched>
                 if let (Some(id), Some(rev)) = (id, rev) {
                     out.insert((id.to_owned(), rev.to_owned()), Fetched::Doc(doc.clone()));
                 }
+            } else if let (Some(id), Some(rev)) = (outer_id, entry.get("missing").and_then(Value::as_str)) {
+                // PouchDB Server's shape for a revision it does not have.
+                out.insert((id.to_owned(), rev.to_owned()), Fetched::Missing);
             } else if let Some(error) = entry.get("error") {
                 let id = error.get("id").and_then(Value::as_str).or(outer_id);
                 let rev = error.get("rev").and_then(Value::as_str);
@@ -332,13 +335,15 @@ mod tests {
                 {"ok": {"_id": "a", "_rev": "2-a", "n": 1}},
                 {"error": {"id": "a", "rev": "1-gone", "error": "not_found", "reason": "missing"}}
             ]},
-            {"id": "c", "docs": [{"error": {"rev": "1-c", "error": "forbidden", "reason": "no"}}]}
+            {"id": "c", "docs": [{"error": {"rev": "1-c", "error": "forbidden", "reason": "no"}}]},
+            {"id": "d", "docs": [{"missing": "9-d"}]}
         ]});
         let got = read_bulk_get(&body).unwrap();
         assert_eq!(got[&("a".into(), "2-a".into())], Fetched::Doc(json!({"_id": "a", "_rev": "2-a", "n": 1})));
         assert_eq!(got[&("a".into(), "1-gone".into())], Fetched::Missing);
         assert_eq!(got[&("c".into(), "1-c".into())], Fetched::Error("forbidden".into()));
-        assert_eq!(got.len(), 4);
+        assert_eq!(got[&("d".into(), "9-d".into())], Fetched::Missing, "PouchDB Server's shape");
+        assert_eq!(got.len(), 5);
     }
 
     #[test]

@@ -133,10 +133,11 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         if page.last_seq == checkpoint.last_seq {
             return Ok(0);
         }
-        let ids: Vec<String> = page.changes.iter().map(|c| c.id.clone()).collect();
+        // Design documents (the server's validation rules) belong to the server, not the device.
+        let changes: Vec<&protocol::Change> = page.changes.iter().filter(|c| !c.id.starts_with("_design/")).collect();
+        let ids: Vec<String> = changes.iter().map(|c| c.id.clone()).collect();
         let states = self.store.doc_states(&ids).await?;
-        let wanted: Vec<(String, String)> = page
-            .changes
+        let wanted: Vec<(String, String)> = changes
             .iter()
             .zip(&states)
             .flat_map(|(change, state)| change.revs.iter().filter(|r| !state.tree.contains(r)).map(|r| (change.id.clone(), r.clone())))
