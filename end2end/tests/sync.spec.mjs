@@ -1,0 +1,97 @@
+// Sync journeys against the local backend: signing in from Settings, the status at a glance, and two phones of the
+// same person (two browser contexts, each with its own IndexedDB) seeing each other's entries.
+import { expect } from '@playwright/test';
+import { BACKEND_URL, freshUser, test } from './backend.mjs';
+import { SCREENS, NOT_FOUND_PATH } from './support.mjs';
+
+function syncStatus(page) {
+  return page.getByRole('status').filter({ hasText: /Synced|Syncing|Offline|Sign in again|Server error/ });
+}
+
+async function signIn(page, { name, password }) {
+  await page.goto('/settings');
+  await page.getByRole('textbox', { name: 'Server address', exact: true }).fill(BACKEND_URL);
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+async function logMood(page, note) {
+  await page.goto('/mood');
+  await page.getByRole('slider', { name: 'Mood', exact: true }).fill('6');
+  await page.getByRole('textbox', { name: 'Note', exact: true }).fill(note);
+  await page.getByRole('button', { name: 'Save mood', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Mood history', exact: true })).toContainText(note);
+}
+
+test('"Settings" is reachable from every screen', async ({ page }) => {
+  for (const { path } of [...SCREENS, { path: NOT_FOUND_PATH }]) {
+    await page.goto(path);
+    await expect(page.getByRole('link', { name: 'Settings', exact: true }), `on ${path}`).toHaveAttribute('href', '/settings');
+  }
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+});
+
+test('a wrong password is said plainly and nothing is kept', async ({ page }) => {
+  const user = await freshUser('wrongpw');
+  await signIn(page, { name: user.name, password: 'not-the-password' });
+  await expect(page.getByRole('alert')).toContainText("That username and password didn't work");
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(page.getByText('Not signed in.')).toBeVisible();
+});
+
+test('a mood logged offline on one phone shows on the other after reconnecting', async ({ browser }) => {
+  const user = await freshUser('phones');
+  const phoneA = await browser.newContext();
+  const phoneB = await browser.newContext();
+  const a = await phoneA.newPage();
+  const b = await phoneB.newPage();
+
+  await signIn(a, user);
+  await expect(a.getByRole('alert')).toContainText('Signed in');
+  await expect(syncStatus(a)).toHaveText(/^Synced \d{2}:\d{2}$/);
+  // The password is not kept anywhere on the device.
+  const stored = await a.evaluate(async () => {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open('tandem'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+    const all = await new Promise((ok) => { const r = db.transaction('meta').objectStore('meta').getAll(); r.onsuccess = () => ok(r.result); });
+    return JSON.stringify(all) + JSON.stringify(localStorage) + JSON.stringify(sessionStorage);
+  });
+  expect(stored).not.toContain(user.password);
+
+  await phoneA.setOffline(true);
+  const note = `Offline walk ${Date.now()}`;
+  await logMood(a, note);
+  await expect(syncStatus(a)).toHaveText('Offline — 1 change waiting');
+
+  await signIn(b, user);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+  await b.goto('/mood');
+  await expect(b.getByRole('list', { name: 'Mood history', exact: true })).not.toContainText(note);
+
+  await phoneA.setOffline(false);
+  await expect(syncStatus(a)).toHaveText(/^Synced \d{2}:\d{2}$/);
+  // Phone B is long-polling: the mood arrives without a reload.
+  await expect(b.getByRole('list', { name: 'Mood history', exact: true })).toContainText(note, { timeout: 20_000 });
+  await b.reload();
+  await expect(b.getByRole('list', { name: 'Mood history', exact: true })).toContainText(note);
+
+  await phoneA.close();
+  await phoneB.close();
+});
+
+test('when the server ends the session the app asks to sign in again and keeps working', async ({ page, context }) => {
+  const user = await freshUser('expired');
+  await signIn(page, user);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  // The session cookie disappears (expired on the server): the next request gets a 401.
+  await context.clearCookies();
+  const note = `Written after the session ended ${Date.now()}`;
+  await logMood(page, note);
+  await expect(syncStatus(page)).toHaveText('Sign in again');
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Mood history', exact: true })).toContainText(note);
+  // Signing in again sends what waited.
+  await signIn(page, user);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+});
