@@ -104,42 +104,64 @@ fn push_then_pull_moves_every_document_to_another_device() {
     assert_eq!(phone.pull().expect("pull own"), 0, "the phone's own revisions are not fetched back");
 }
 
-#[test]
-fn edits_on_two_devices_while_offline_keep_both_versions_and_agree_on_a_winner() {
+/// Two devices with the same goal, each edited while offline, then synced in turn until quiet.
+fn edit_on_both(user: &TestUser, phone_edit: (&str, &str), laptop_edit: (&str, &str)) -> (Device, Device) {
     let backend = Backend::shared();
-    let user = backend.new_user("conflict");
-    let phone = Device::new("phone", &backend.url, &user);
-    let laptop = Device::new("laptop", &backend.url, &user);
-    phone.write(vec![json!({"_id": "goal:1", "type": "goal", "title": "walk"})]);
+    let phone = Device::new("phone", &backend.url, user);
+    let laptop = Device::new("laptop", &backend.url, user);
+    phone.write(vec![json!({"_id": "goal:1", "type": "goal", "title": "walk", "note": ""})]);
     phone.push().expect("push");
     laptop.pull().expect("pull");
+    for (device, (field, value)) in [(&phone, phone_edit), (&laptop, laptop_edit)] {
+        let mut doc = device.doc("goal:1").expect("goal");
+        doc[field] = json!(value);
+        device.write(vec![doc]);
+    }
+    for _ in 0..2 {
+        for device in [&phone, &laptop] {
+            device.push().expect("push");
+            device.pull().expect("pull");
+        }
+    }
+    (phone, laptop)
+}
 
-    let mut on_phone = phone.doc("goal:1").expect("goal");
-    on_phone["title"] = json!("walk daily");
-    phone.write(vec![on_phone]);
-    let mut on_laptop = laptop.doc("goal:1").expect("goal");
-    on_laptop["note"] = json!("with Sam");
-    laptop.write(vec![on_laptop]);
+fn server_doc(user: &TestUser, id: &str) -> Value {
+    let owner = Backend::shared().login(user);
+    let path = format!("/{}/{}?conflicts=true", user.db, id.replace(':', "%3A"));
+    serde_json::from_str(&block_on(owner.send(Request::get(path))).expect("GET").body).expect("JSON")
+}
 
-    phone.push().expect("push");
-    laptop.push().expect("push");
-    phone.pull().expect("pull");
-    laptop.pull().expect("pull");
+#[test]
+fn edits_to_different_fields_on_two_offline_devices_both_survive() {
+    let user = Backend::shared().new_user("merge");
+    let (phone, laptop) = edit_on_both(&user, ("title", "walk daily"), ("note", "with Sam"));
+    let (a, b) = (phone.doc("goal:1").expect("goal"), laptop.doc("goal:1").expect("goal"));
+    assert_eq!(a, b, "both devices converge");
+    assert_eq!((a["title"].as_str(), a["note"].as_str()), (Some("walk daily"), Some("with Sam")), "{a}");
+    assert!(a.get("_conflicts").is_none(), "settled by the merge rule: {a}");
+    let on_server = server_doc(&user, "goal:1");
+    assert_eq!(on_server["_rev"], a["_rev"]);
+    assert!(on_server.get("_conflicts").is_none(), "{on_server}");
+}
 
+#[test]
+fn the_same_field_edited_on_two_devices_keeps_both_for_the_person_to_choose() {
+    let user = Backend::shared().new_user("conflict");
+    let (phone, laptop) = edit_on_both(&user, ("title", "walk daily"), ("title", "run"));
     let (a, b) = (phone.doc("goal:1").expect("goal"), laptop.doc("goal:1").expect("goal"));
     assert_eq!(a, b, "both devices show the same winner and the same conflicts");
     assert_eq!(a["_conflicts"].as_array().map(Vec::len), Some(1), "{a}");
-    let owner = backend.login(&user);
-    let on_server: Value = serde_json::from_str(&block_on(owner.send(Request::get(format!("/{}/goal%3A1?conflicts=true", user.db)))).expect("GET").body).expect("JSON");
+    let on_server = server_doc(&user, "goal:1");
     assert_eq!(on_server["_rev"], a["_rev"], "the server picks the same winner");
     assert_eq!(on_server["_conflicts"], a["_conflicts"]);
-    // Neither edit is lost: the losing version is still there, in full.
+    // Neither edit is lost: the other version is kept in full.
     let states = block_on(phone.store.doc_states(&["goal:1".to_owned()])).expect("states");
     let loser = a["_conflicts"][0].as_str().expect("conflict rev");
-    let kept = states[0].revision_doc(loser).expect("losing version kept");
-    let titles = [a["title"].as_str(), kept["title"].as_str()];
-    assert!(titles.contains(&Some("walk daily")), "{titles:?}");
-    assert!(a.get("note").is_some() || kept.get("note").is_some());
+    let kept = states[0].revision_doc(loser).expect("the other version is kept");
+    let mut titles = [a["title"].as_str(), kept["title"].as_str()];
+    titles.sort();
+    assert_eq!(titles, [Some("run"), Some("walk daily")]);
 }
 
 /// A fault at one step of a sync, and the direction it interrupts.

@@ -279,7 +279,7 @@ impl Store for IdbStore {
         }
         for op in &ops {
             let built = match op {
-                Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) => continue,
+                Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) | Op::ResolveConflict { .. } => continue,
                 Op::PutDraft { key, value } | Op::PutMeta { key, value } => {
                     tx.object_store(store_of(op)).map_err(idb_error)?.put(kv_js(key, value)?).build().map(drop)
                 }
@@ -419,7 +419,7 @@ fn write_tx<'a, S: indexed_db_futures::database::ObjectStoreName>(
 
 fn store_of(op: &Op) -> &'static str {
     match op {
-        Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) => v1::DOCS,
+        Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) | Op::ResolveConflict { .. } => v1::DOCS,
         Op::PutDraft { .. } | Op::DeleteDraft(_) => v1::DRAFTS,
         Op::PutMeta { .. } => v1::META,
     }

@@ -86,7 +86,7 @@ impl Store for MemoryStore {
                 Op::PutMeta { key, value } => {
                     t.meta.insert(key, value);
                 }
-                Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) => {}
+                Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) | Op::ResolveConflict { .. } => {}
             }
         }
         *self.tables.borrow_mut() = t;

@@ -33,6 +33,9 @@ pub enum Op {
     /// A revision from a server, with `_rev` and `_revisions`, merged into the document's tree as
     /// `_bulk_docs` with `new_edits: false` does. Knowing it already is not an error.
     ReceiveDoc(Value),
+    /// Settles a conflict: `doc` (with `_id` and the winner's `_rev`) becomes the next revision of
+    /// the winner, and each of `losers` gets a tombstone. A local change, so it is pushed.
+    ResolveConflict { doc: Value, losers: Vec<String> },
     PutDraft { key: String, value: Value },
     DeleteDraft(String),
     PutMeta { key: String, value: Value },
@@ -161,6 +164,10 @@ pub fn apply_doc_ops(ops: &[Op], states: &mut std::collections::BTreeMap<String,
                 (id, states.get_mut(id))
             }
             Op::DeleteDoc(id) => (id.as_str(), states.get_mut(id.as_str())),
+            Op::ResolveConflict { doc, .. } => {
+                let id = validate_doc(doc)?;
+                (id, states.get_mut(id))
+            }
             _ => continue,
         };
         let state = state.ok_or_else(|| StoreError::Invalid(format!("document {id} was not loaded before writing")))?;
@@ -170,6 +177,10 @@ pub fn apply_doc_ops(ops: &[Op], states: &mut std::collections::BTreeMap<String,
                 true
             }
             Op::ReceiveDoc(doc) => state.receive(doc)?,
+            Op::ResolveConflict { doc, losers } => {
+                applied.revs.push((id.to_owned(), state.resolve(doc, losers)?));
+                true
+            }
             Op::DeleteDoc(_) => {
                 let tombstones = state.delete();
                 let any = !tombstones.is_empty();
@@ -195,7 +206,7 @@ pub fn doc_ids_of(ops: &[Op]) -> Result<Vec<String>, StoreError> {
     let mut ids: Vec<String> = Vec::new();
     for op in ops {
         let id = match op {
-            Op::PutDoc(doc) => validate_doc(doc)?,
+            Op::PutDoc(doc) | Op::ResolveConflict { doc, .. } => validate_doc(doc)?,
             Op::ReceiveDoc(doc) => doc.get("_id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| StoreError::Invalid("a received revision needs a text _id".into()))?,
             Op::DeleteDoc(id) => id.as_str(),
             _ => continue,

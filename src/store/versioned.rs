@@ -84,6 +84,24 @@ impl DocState {
         live.iter().map(|leaf| self.tree.add_edit(Some(leaf), Map::new(), true)).collect()
     }
 
+    /// Settles a conflict: the merged `doc` as the next revision of the winner (its `_rev` must be
+    /// the current winner, else the merge was made from stale versions and is refused), and a
+    /// tombstone on each of `losers` that is still a live leaf. Returns the new revision.
+    pub fn resolve(&mut self, doc: &Value, losers: &[String]) -> Result<String, StoreError> {
+        let obj = doc.as_object().ok_or_else(|| StoreError::Invalid("a document must be a JSON object".into()))?;
+        let winner = self.tree.winner().map(str::to_owned);
+        if obj.get("_rev").and_then(Value::as_str) != winner.as_deref() {
+            return Err(StoreError::Invalid(format!("{} changed while its versions were being merged", self.id)));
+        }
+        let leaves: Vec<String> = self.tree.leaves().into_iter().map(str::to_owned).collect();
+        for loser in losers.iter().filter(|l| leaves.contains(l) && Some(*l) != winner.as_ref()) {
+            if !self.tree.nodes[loser].deleted {
+                self.tree.add_edit(Some(loser), Map::new(), true);
+            }
+        }
+        Ok(self.tree.add_edit(winner.as_deref(), body_of(obj), false))
+    }
+
     /// A revision received from a server (`_rev` and, normally, `_revisions`), as `_bulk_docs` with
     /// `new_edits: false` treats it. Returns false if it was already known.
     pub fn receive(&mut self, doc: &Value) -> Result<bool, StoreError> {
@@ -230,6 +248,26 @@ mod tests {
         assert_eq!(s.winner_doc(), None);
         let record = s.into_record(3);
         assert!(record.tree.leaves().iter().all(|r| record.tree.nodes[*r].deleted));
+    }
+
+    #[test]
+    fn resolving_keeps_the_merge_and_retires_the_other_branch() {
+        let mut s = state();
+        s.edit(&json!({"type": "goal", "title": "walk"})).unwrap();
+        s.receive(&json!({"_rev": "1-ffffffff", "type": "goal", "title": "run"})).unwrap();
+        let winner = s.winner_doc().unwrap();
+        let loser = winner["_conflicts"][0].as_str().unwrap().to_owned();
+        let mut merged = winner.clone();
+        merged["title"] = json!("walk, then run");
+        let stale = json!({"_rev": loser, "type": "goal", "title": "x"});
+        assert!(s.resolve(&stale, &[]).is_err(), "a merge from a version that is not the winner is refused");
+        let rev = s.resolve(&merged, &[loser]).unwrap();
+        let doc = s.winner_doc().unwrap();
+        assert_eq!((doc["_rev"].as_str(), doc["title"].as_str(), doc.get("_conflicts")), (Some(rev.as_str()), Some("walk, then run"), None));
+        // Made the same way on another device, the same merge is the same revisions: no new conflict.
+        let mut twin = state();
+        twin.tree = s.tree.clone();
+        assert_eq!(twin.winner_doc(), s.winner_doc());
     }
 
     #[test]

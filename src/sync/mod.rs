@@ -11,6 +11,7 @@
 //! [`transport::Transport`] trait and the [`crate::store::Store`] trait, so the whole client is tested natively.
 
 pub mod account;
+pub mod conflicts;
 pub mod protocol;
 pub mod replicate;
 pub mod status;

@@ -12,6 +12,7 @@
 //! duplicating nothing.
 
 use super::protocol::{self, json_body, read_bulk_docs, read_bulk_get, read_changes, read_revs_diff, resume_from, Checkpoint, ChangesPage, Fetched, Refused, SyncError};
+use super::conflicts::{settle, Settlement};
 use super::transport::{Method, Request, Transport};
 use crate::store::{Op, Store};
 use serde_json::Value;
@@ -161,8 +162,25 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         ops.push(Op::PutMeta { key: Self::meta_key(id), value: next.to_json(None) });
         self.store.apply(ops).await?;
         *checkpoint = next;
+        if received > 0 {
+            self.settle_conflicts(&ids).await?;
+        }
         self.save_remote_checkpoint(id, checkpoint, rev).await?;
         Ok(received)
+    }
+
+    /// Merges the conflicts the merge rule can settle (a local change, pushed next time); the
+    /// others stay, every version kept, for the person to choose.
+    async fn settle_conflicts(&self, ids: &[String]) -> Result<(), SyncError> {
+        let states = self.store.doc_states(ids).await?;
+        let merges: Vec<Op> = states.iter().filter_map(|s| match settle(s) {
+            Settlement::Merge(op) => Some(op),
+            _ => None,
+        }).collect();
+        if !merges.is_empty() {
+            self.store.apply(merges).await?;
+        }
+        Ok(())
     }
 
     /// Pushes every local change the server lacks.
