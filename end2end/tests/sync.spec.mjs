@@ -95,3 +95,48 @@ test('when the server ends the session the app asks to sign in again and keeps w
   await signIn(page, user);
   await expect(syncStatus(page)).toHaveText(/^Synced/);
 });
+
+test("the same day's check-in edited on two offline phones keeps both edits", async ({ browser }) => {
+  const user = await freshUser('checkin');
+  const [phoneA, phoneB] = [await browser.newContext(), await browser.newContext()];
+  const [a, b] = [await phoneA.newPage(), await phoneB.newPage()];
+  const field = (page, name) => page.getByRole('textbox', { name, exact: true });
+  const save = (page) => page.getByRole('button', { name: 'Save check-in', exact: true }).click();
+
+  await signIn(a, user);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await a.goto('/');
+  await field(a, 'How I feel').fill('Tired but okay');
+  await save(a);
+  await expect(a.getByText(/Saved/).first()).toBeVisible();
+  await signIn(b, user);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+  await b.goto('/');
+  await expect(field(b, 'How I feel')).toHaveValue('Tired but okay');
+
+  // Both offline; each adds something different to the same check-in.
+  await phoneA.setOffline(true);
+  await phoneB.setOffline(true);
+  await field(a, 'A win').fill('Called my sister');
+  await save(a);
+  await field(b, 'A challenge').fill('Slept badly');
+  await save(b);
+  await expect(syncStatus(a)).toHaveText('Offline — 1 change waiting');
+  await expect(syncStatus(b)).toHaveText('Offline — 1 change waiting');
+
+  await phoneA.setOffline(false);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await phoneB.setOffline(false);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+  // Phone A hears of B's edit through its long-poll and merges too; both end with every edit.
+  for (const page of [a, b]) {
+    await expect(async () => {
+      await page.reload();
+      await expect(field(page, 'A win')).toHaveValue('Called my sister', { timeout: 1_000 });
+      await expect(field(page, 'A challenge')).toHaveValue('Slept badly', { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(field(page, 'How I feel')).toHaveValue('Tired but okay');
+  }
+  await phoneA.close();
+  await phoneB.close();
+});
