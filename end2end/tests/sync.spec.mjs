@@ -140,3 +140,56 @@ test("the same day's check-in edited on two offline phones keeps both edits", as
   await phoneA.close();
   await phoneB.close();
 });
+
+test('the same words edited differently on two phones are both kept until the person chooses', async ({ browser }) => {
+  const user = await freshUser('choose');
+  const [phoneA, phoneB] = [await browser.newContext(), await browser.newContext()];
+  const [a, b] = [await phoneA.newPage(), await phoneB.newPage()];
+  const feel = (page) => page.getByRole('textbox', { name: 'How I feel', exact: true });
+  const save = (page) => page.getByRole('button', { name: 'Save check-in', exact: true }).click();
+
+  await signIn(a, user);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await a.goto('/');
+  await feel(a).fill('Okay');
+  await save(a);
+  await signIn(b, user);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+  await b.goto('/');
+  await expect(feel(b)).toHaveValue('Okay');
+
+  await phoneA.setOffline(true);
+  await phoneB.setOffline(true);
+  await feel(a).fill('Anxious this morning');
+  await save(a);
+  await feel(b).fill('Calmer after a walk');
+  await save(b);
+  await phoneA.setOffline(false);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await phoneB.setOffline(false);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+
+  // Phone B has both versions now and asks; nothing was chosen for the person.
+  const region = b.getByRole('region', { name: 'Changed on two devices' });
+  await expect(async () => {
+    await b.reload();
+    await expect(region).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  const group = region.getByRole('group', { name: 'How I feel' });
+  await expect(group.getByRole('radio', { name: 'Anxious this morning' })).toBeVisible();
+  await group.getByRole('radio', { name: 'Calmer after a walk' }).check();
+  await region.getByRole('button', { name: 'Keep my choices', exact: true }).click();
+  await expect(region).toBeHidden();
+  await b.reload();
+  await expect(feel(b)).toHaveValue('Calmer after a walk');
+  await expect(region).toBeHidden();
+
+  // The choice reaches phone A too.
+  await expect(async () => {
+    await a.reload();
+    await expect(feel(a)).toHaveValue('Calmer after a walk', { timeout: 1_000 });
+    await expect(a.getByRole('region', { name: 'Changed on two devices' })).toBeHidden({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await phoneA.close();
+  await phoneB.close();
+});

@@ -13,8 +13,11 @@ pub enum Settlement {
     None,
     /// The merge rule settles it: write this.
     Merge(Op),
-    /// Some fields were changed differently on both sides: the person chooses.
-    Choose(Vec<FieldConflict>),
+    /// Some fields were changed differently on both sides: the person chooses. `merged` holds
+    /// everything the rule could settle (and the winner's value for each field to choose);
+    /// writing it, with the chosen values, as `Op::ResolveConflict { doc: merged, losers }`
+    /// settles the conflict.
+    Choose { fields: Vec<FieldConflict>, merged: Value, losers: Vec<String> },
 }
 
 /// Merges every live conflicting version into the winner, each against its own merge base.
@@ -34,14 +37,16 @@ pub fn settle(state: &DocState) -> Settlement {
         merged = result.doc;
         choices.extend(result.conflicts);
     }
-    if !choices.is_empty() {
-        return Settlement::Choose(choices);
-    }
     let mut doc = Map::new();
     doc.insert("_id".into(), Value::from(state.id.as_str()));
     doc.insert("_rev".into(), Value::from(winner));
     doc.extend(merged);
-    Settlement::Merge(Op::ResolveConflict { doc: Value::Object(doc), losers: losers.into_iter().map(str::to_owned).collect() })
+    let (doc, losers) = (Value::Object(doc), losers.into_iter().map(str::to_owned).collect());
+    if choices.is_empty() {
+        Settlement::Merge(Op::ResolveConflict { doc, losers })
+    } else {
+        Settlement::Choose { fields: choices, merged: doc, losers }
+    }
 }
 
 #[cfg(test)]
@@ -79,10 +84,16 @@ mod tests {
     #[test]
     fn the_same_field_edited_on_both_is_left_for_the_person() {
         let s = conflicted(json!({"type": "checkin", "how_i_feel": "tired", "win": "", "challenge": ""}), json!({"type": "checkin", "how_i_feel": "hopeful", "win": "", "challenge": ""}));
-        let Settlement::Choose(fields) = settle(&s) else { panic!("expected a choice") };
+        let Settlement::Choose { fields, mut merged, losers } = settle(&s) else { panic!("expected a choice") };
         assert_eq!(fields.len(), 1);
         assert_eq!(fields[0].field, "how_i_feel");
         let values = [fields[0].winner.clone(), fields[0].other.clone()];
         assert!(values.contains(&Some(json!("tired"))) && values.contains(&Some(json!("hopeful"))));
+        // The person picks the other version's words: written, the conflict is gone.
+        merged["how_i_feel"] = fields[0].other.clone().unwrap();
+        let mut chosen = s.clone();
+        chosen.resolve(&merged, &losers).unwrap();
+        assert_eq!(chosen.winner_doc().unwrap()["how_i_feel"], fields[0].other.clone().unwrap());
+        assert_eq!(settle(&chosen), Settlement::None);
     }
 }

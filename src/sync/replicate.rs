@@ -192,6 +192,13 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         loop {
             let changes = self.store.changes_since(since, PAGE_SIZE).await?;
             let Some(last) = changes.last().map(|c| c.seq) else { return Ok(pushed) };
+            // A local edit of a version that changed meanwhile is a conflict the merge rule may
+            // settle: settle it first, then push the result (it is a newer local change).
+            let merges: Vec<Op> = changes.iter().filter_map(|c| if let Settlement::Merge(op) = settle(&c.state) { Some(op) } else { None }).collect();
+            if !merges.is_empty() {
+                self.store.apply(merges).await?;
+                continue;
+            }
             let leaves: BTreeMap<String, Vec<String>> = changes.iter().map(|c| (c.state.id.clone(), c.state.tree.leaves().into_iter().map(str::to_owned).collect())).collect();
             let missing = read_revs_diff(&json_body(&self.transport.send(protocol::revs_diff(&self.db, &leaves)).await?)?)?;
             let docs: Vec<Value> = changes

@@ -92,7 +92,8 @@ impl Wake {
 pub struct SyncContext {
     pub status: RwSignal<SyncStatus>,
     pub account: RwSignal<Option<Account>>,
-    /// Counts syncs that brought documents from the server: screens reload when it changes.
+    /// Counts changes to documents made outside a screen's own form (sync brought some, a
+    /// conflict was settled): screens reload what they show when it changes.
     pub arrivals: RwSignal<u64>,
     wake: StoredValue<Rc<Wake>, LocalStorage>,
 }
