@@ -12,7 +12,7 @@ use super::platform;
 use super::storage::AppStorage;
 use crate::domain::time::hhmm_at;
 use crate::store::{Op, Store};
-use crate::sync::account::user_db_name;
+use crate::sync::account::{current_user, user_db_name};
 use crate::sync::protocol::SyncError;
 use crate::sync::replicate::Replication;
 use crate::sync::status::{backoff_ms, SyncStatus};
@@ -31,8 +31,10 @@ use wasm_bindgen::JsCast;
 const ACCOUNT_KEY: &str = "account";
 /// Meta key of this device's replica id, part of every checkpoint id.
 const REPLICA_KEY: &str = "replica-id";
-/// How long one long-poll waits for the server's next change.
+/// How long one long-poll waits for the server's next change. Each one also renews the session.
 const LONGPOLL_MS: u32 = 25_000;
+/// While the app is hidden, how often the session is renewed (well inside CouchDB's default 10 min).
+const SESSION_RENEW_MS: u32 = 4 * 60 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
@@ -193,7 +195,12 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
         *wake.transport.borrow_mut() = Some(transport.clone());
         let replication = Replication { store: &*store, transport: &*transport, db: user_db_name(&account.username), pairing: format!("{}|{replica}", account.server) };
         if !is_visible() {
-            wake.wait(None).await;
+            // Hidden: no syncing, but keep the session from expiring (servers renew the cookie
+            // on use; CouchDB's lasts 10 minutes by default), so coming back needs no sign-in.
+            wake.wait(Some(SESSION_RENEW_MS)).await;
+            if !is_visible() && is_online() {
+                let _ = current_user(&*transport).await;
+            }
             continue;
         }
         if !is_online() {
