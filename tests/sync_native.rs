@@ -19,22 +19,32 @@ use tandem::sync::protocol::SyncError;
 use tandem::sync::replicate::{Pushed, Replication};
 use tandem::sync::transport::{Method, Request, Transport};
 
+/// The HTTP transport with every request's timeout cut to 2 s, so the proxy's delays trip it fast.
+struct Impatient(HttpTransport);
+
+impl Transport for Impatient {
+    async fn send(&self, request: Request) -> Result<tandem::sync::transport::Response, tandem::sync::transport::TransportError> {
+        let timeout_ms = request.timeout_ms.min(2_000);
+        self.0.send(Request { timeout_ms, ..request }).await
+    }
+}
+
 /// One device: its own store, signed in to the server (directly or through a proxy).
 struct Device {
     store: MemoryStore,
-    transport: HttpTransport,
+    transport: Impatient,
     db: String,
     name: &'static str,
 }
 
 impl Device {
     fn new(name: &'static str, base_url: &str, user: &TestUser) -> Device {
-        let transport = HttpTransport::new(base_url);
+        let transport = Impatient(HttpTransport::new(base_url));
         block_on(sign_in(&transport, &user.name, &user.password)).unwrap_or_else(|e| panic!("sign in as {}: {e}", user.name));
         Device { store: MemoryStore::new(), transport, db: user_db_name(&user.name), name }
     }
 
-    fn replication(&self) -> Replication<'_, MemoryStore, HttpTransport> {
+    fn replication(&self) -> Replication<'_, MemoryStore, Impatient> {
         Replication { store: &self.store, transport: &self.transport, db: self.db.clone(), pairing: format!("test|{}", self.name) }
     }
 
@@ -187,6 +197,8 @@ fn cases() -> Vec<Case> {
         case("hang-up after _bulk_get", Method::Post, "/_bulk_get", Fault::Hangup, false),
         case("the same _bulk_get answered twice", Method::Post, "/_bulk_get", Fault::Duplicate, false),
         case("500 on the pull checkpoint", Method::Put, "/_local/", Fault::Status(500, "{}".into()), false),
+        case("_bulk_docs answered after the client gave up", Method::Post, "/_bulk_docs", Fault::Delay(2_500), true),
+        case("_changes timing out", Method::Get, "/_changes", Fault::Delay(2_500), false),
     ]
 }
 
@@ -233,7 +245,7 @@ fn a_401_is_reported_and_nothing_is_lost() {
     let user = backend.new_user("expired");
     let phone = Device::new("phone", &backend.url, &user);
     phone.write(vec![mood(1)]);
-    phone.transport.set_session_cookie(None);
+    phone.transport.0.set_session_cookie(None);
     assert_eq!(phone.push(), Err(SyncError::Unauthorized));
     assert_eq!(block_on(phone.replication().waiting()), Ok(1), "the change still waits");
     block_on(sign_in(&phone.transport, &user.name, &user.password)).expect("sign in again");
@@ -271,6 +283,49 @@ fn a_write_claiming_another_author_is_refused_and_kept_on_the_device() {
     assert_eq!((pushed.refused[0].id.as_str(), pushed.refused[0].error.as_str()), ("post:1", "forbidden"));
     assert_eq!(server_docs(&user).iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["post:2"]);
     assert!(phone.doc("post:1").is_some(), "the refused document stays on the device");
+}
+
+#[test]
+fn one_person_syncs_several_databases_each_with_its_own_checkpoint() {
+    let backend = Backend::shared();
+    let user = backend.new_user("several");
+    let pair_db = support::backend::unique_name("pair");
+    backend.create_db(&pair_db, &[&user.name]);
+    let private = Device::new("phone", &backend.url, &user);
+    let pair = Device { db: pair_db.clone(), ..Device::new("phone", &backend.url, &user) };
+    private.write((0..3).map(mood).collect());
+    pair.write(vec![json!({"_id": "partner-checkin:1", "type": "partner-checkin", "author": user.name})]);
+    // Both at once, as the app runs them.
+    let (a, b) = block_on(async { futures_util_join(private.replication().push(), pair.replication().push()).await });
+    assert_eq!((a.expect("private push").sent, b.expect("pair push").sent), (3, 1));
+    assert_ne!(private.replication().checkpoint_id("push"), pair.replication().checkpoint_id("push"));
+    assert_eq!(server_docs(&user).len(), 3, "nothing of the pair's database leaked into the private one");
+    let owner = backend.login(&user);
+    let pair_docs = block_on(owner.send(Request::get(format!("/{pair_db}/_all_docs")))).expect("_all_docs");
+    assert!(pair_docs.body.contains("partner-checkin:1") && !pair_docs.body.contains("mood:"), "{}", pair_docs.body);
+    assert_eq!(private.push().expect("again").sent, 0);
+    assert_eq!(pair.push().expect("again").sent, 0);
+}
+
+/// Polls two futures in turn until both are done (the test needs no async runtime for this).
+async fn futures_util_join<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    (ra.expect("done"), rb.expect("done"))
 }
 
 #[test]
