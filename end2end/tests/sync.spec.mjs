@@ -89,6 +89,7 @@ test('when the server ends the session the app asks to sign in again and keeps w
   const note = `Written after the session ended ${Date.now()}`;
   await logMood(page, note);
   await expect(syncStatus(page)).toHaveText('Sign in again');
+  await expect(syncStatus(page).getByRole('link', { name: 'Sign in again' })).toHaveAttribute('href', '/settings');
   await page.reload();
   await expect(page.getByRole('list', { name: 'Mood history', exact: true })).toContainText(note);
   // Signing in again sends what waited.

@@ -60,7 +60,12 @@ fn SyncStatusLine() -> impl IntoView {
     let sync = use_sync();
     view! {
         <p class="sync-status" role="status" hidden=move || sync.status.with(|s| *s == SyncStatus::NotSignedIn)>
-            {move || sync.status.with(SyncStatus::text)}
+            {move || if sync.status.with(|s| *s == SyncStatus::SignInAgain) {
+                // One tap to where signing in happens.
+                view! { <A href="/settings">{SyncStatus::SignInAgain.text()}</A> }.into_any()
+            } else {
+                sync.status.with(SyncStatus::text).into_any()
+            }}
         </p>
     }
 }
