@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tandem's three test tiers in order, stopping at the first failure:
-#   1 native   cargo test on the host (domain rules, the store suite against the in-memory store)
+#   1 native   cargo test on the host (domain rules, the store suite against the in-memory store, the sync
+#              client against recorded CouchDB 3 answers and against the local backend, through a fault proxy)
 #   2 browser  wasm-bindgen-test in headless Chromium (the store suite against IndexedDB)
 #   3 e2e      release build + Playwright journeys
 # Under CI=true it also prints the size benchmark (after the release build).
@@ -24,6 +25,8 @@ pass() { result[$current]="passed ($((SECONDS - started)) s)"; current=""; }
 
 begin native "cargo test (host)"
 cargo test --lib
+# The sync client: recorded answers, the test support itself, then the local backend (node, started by the tests).
+cargo test --test sync_recorded --test sync_support_selftest --test sync_native
 if grep -rqE '^[[:space:]]*//[/!].*```' src; then cargo test --doc; else echo "(no doctests in src/)"; fi
 pass
 

@@ -11,7 +11,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde_json::json;
 use tandem::store::indexed_db::{delete_database, error_from_dom, IdbStore};
-use tandem::store::schema::{self, v1};
+use tandem::store::schema::{self, v1, v2};
 use tandem::store::{Op, Store, StoreError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -32,25 +32,27 @@ async fn raw(name: &str) -> Database {
 }
 
 #[wasm_bindgen_test]
-async fn fresh_open_creates_the_schema_at_version_1() {
+async fn fresh_open_creates_the_current_schema() {
     let _store = make("fresh").await;
     let db = raw("fresh").await;
     assert_eq!(db.version(), f64::from(schema::CURRENT_VERSION));
-    assert_eq!(schema::CURRENT_VERSION, 1);
+    assert_eq!(schema::CURRENT_VERSION, 2);
     let mut names: Vec<String> = db.object_store_names().collect();
     names.sort();
-    assert_eq!(names, [v1::DOCS, v1::DRAFTS, v1::META]);
+    assert_eq!(names, [v1::DOCS, v1::DRAFTS, v1::META, v2::REVS]);
 
-    let tx = db.transaction([v1::DOCS, v1::DRAFTS, v1::META]).build().unwrap();
+    let tx = db.transaction([v1::DOCS, v1::DRAFTS, v1::META, v2::REVS]).build().unwrap();
     let key_path = |store: &str| tx.object_store(store).unwrap().as_sys().key_path().unwrap().as_string();
     assert_eq!(key_path(v1::DOCS).as_deref(), Some(v1::DOCS_KEY_PATH));
     assert_eq!(key_path(v1::DRAFTS).as_deref(), Some(v1::KV_KEY_PATH));
     assert_eq!(key_path(v1::META).as_deref(), Some(v1::KV_KEY_PATH));
-    let docs = tx.object_store(v1::DOCS).unwrap();
-    let index = docs.index(v1::DOCS_BY_TYPE).unwrap();
-    let index = index.as_sys();
-    assert_eq!(index.key_path().unwrap().as_string().as_deref(), Some(v1::DOCS_BY_TYPE_KEY_PATH));
-    assert!(!index.unique() && !index.multi_entry());
+    assert_eq!(key_path(v2::REVS).as_deref(), Some(v2::REVS_KEY_PATH));
+    let index_of = |store: &str, index: &str| tx.object_store(store).unwrap().index(index).unwrap().as_sys().clone();
+    for (store, index, path) in [(v1::DOCS, v1::DOCS_BY_TYPE, v1::DOCS_BY_TYPE_KEY_PATH), (v2::REVS, v2::REVS_BY_SEQ, v2::REVS_BY_SEQ_KEY_PATH)] {
+        let index = index_of(store, index);
+        assert_eq!(index.key_path().unwrap().as_string().as_deref(), Some(path));
+        assert!(!index.unique() && !index.multi_entry());
+    }
     drop(tx);
     db.close();
 }
@@ -64,6 +66,37 @@ async fn a_version_with_no_upgrade_step_fails_and_changes_nothing() {
     let db = raw("no_step").await;
     assert_eq!(db.object_store_names().count(), 0);
     db.close();
+}
+
+#[wasm_bindgen_test]
+async fn version_1_documents_get_revisions_when_upgraded() {
+    // A database as the first release left it: version 1, documents without revisions.
+    delete_database("upgrade_1_2").await.unwrap();
+    IdbStore::open_at_version("upgrade_1_2", 1).await.unwrap();
+    let db = raw("upgrade_1_2").await;
+    let tx = db.transaction(v1::DOCS).with_mode(TransactionMode::Readwrite).build().unwrap();
+    let docs = tx.object_store(v1::DOCS).unwrap();
+    for id in ["mood:1", "checkin:2026-11-20"] {
+        let doc = js_object(&[("_id", id.into()), ("type", id.split(':').next().unwrap().into()), ("schema", 1.into())]);
+        docs.put(doc).await.unwrap();
+    }
+    drop(docs);
+    tx.commit().await.unwrap();
+    db.close();
+
+    let store = IdbStore::open_named("upgrade_1_2").await.unwrap();
+    let mood = store.get_doc("mood:1").await.unwrap().unwrap();
+    assert!(mood["_rev"].as_str().unwrap().starts_with("1-"), "{mood}");
+    let changes = store.changes_since(0, 10).await.unwrap();
+    let ids: Vec<&str> = changes.iter().map(|c| c.state.id.as_str()).collect();
+    assert_eq!(ids, ["checkin:2026-11-20", "mood:1"], "both are in the changes push reads");
+    assert_eq!(changes[1].state.winner_doc().unwrap(), mood);
+    drop(store);
+
+    // The data step runs once: opening again gives out no new sequence numbers.
+    let store = IdbStore::open_named("upgrade_1_2").await.unwrap();
+    assert_eq!(store.changes_since(0, 10).await.unwrap().last().map(|c| c.seq), Some(2));
+    assert_eq!(store.get_doc("mood:1").await.unwrap().unwrap(), mood);
 }
 
 #[wasm_bindgen_test]
@@ -101,7 +134,9 @@ async fn unreadable_records_are_reported_and_the_rest_load() {
     assert!(loaded.unreadable[0].reason.contains("_id"), "{:?}", loaded.unreadable);
 
     assert!(matches!(store.get_doc("mood:2").await, Err(StoreError::Other(_))));
-    assert_eq!(store.get_doc("mood:1").await.unwrap(), Some(good("mood:1")));
+    let mut read = store.get_doc("mood:1").await.unwrap().unwrap();
+    read.as_object_mut().unwrap().remove("_rev");
+    assert_eq!(read, good("mood:1"));
     // Still there, untouched: reported, never deleted.
     assert_eq!(store.docs_of_type("mood").await.unwrap().unreadable.len(), 2);
 }
@@ -146,17 +181,18 @@ fn dom_exceptions_map_to_store_errors() {
 #[wasm_bindgen_test]
 async fn an_older_connection_that_will_not_close_blocks_the_upgrade() {
     delete_database("blocked").await.unwrap();
-    // Like an old tab: a connection at v1 with no versionchange handler, so it never closes.
-    let old_tab = Database::open("blocked").with_version(1u32).await.unwrap();
-    let opened = IdbStore::open_at_version("blocked", 2).await.map(drop);
+    // Like an old tab: a connection with no versionchange handler, so it never closes.
+    let current = schema::CURRENT_VERSION;
+    let old_tab = Database::open("blocked").with_version(current).await.unwrap();
+    let opened = IdbStore::open_at_version("blocked", current + 1).await.map(drop);
     assert_eq!(opened, Err(StoreError::Blocked));
 
     // Once the old tab goes, the abandoned open proceeds in the background. This build has no
-    // 1→2 migration, so that upgrade must abort rather than bump the version without a schema.
-    // Opens of one database run in order, so this one waits for that attempt to settle.
+    // migration to the next version, so that upgrade must abort rather than bump the version
+    // without a schema. Opens of one database run in order, so this one waits for that attempt.
     old_tab.close();
     let db = raw("blocked").await;
-    assert_eq!(db.version(), 1.0);
+    assert_eq!(db.version(), f64::from(current));
     db.close();
 }
 
@@ -164,12 +200,13 @@ async fn an_older_connection_that_will_not_close_blocks_the_upgrade() {
 async fn our_connection_steps_aside_for_a_newer_tab() {
     let store = make("steps_aside").await;
     store.put_draft("mood", &json!({"score": 3})).await.unwrap();
-    // A "newer tab" asks for v2: our connection closes instead of blocking it. (The upgrade itself
-    // then fails — this build has no 1→2 step — but it was not blocked.)
-    let newer = IdbStore::open_at_version("steps_aside", 2).await.map(drop);
+    // A "newer tab" asks for the next version: our connection closes instead of blocking it.
+    // (The upgrade itself then fails — this build has no step to it — but it was not blocked.)
+    let (current, next) = (schema::CURRENT_VERSION, schema::CURRENT_VERSION + 1);
+    let newer = IdbStore::open_at_version("steps_aside", next).await.map(drop);
     assert!(matches!(newer, Err(StoreError::Other(ref m)) if m.contains("no migration")), "{newer:?}");
-    assert_eq!(store.get_draft("mood").await, Err(StoreError::TooNew { found: 2, supported: 1 }));
-    assert_eq!(store.put_draft("mood", &json!({})).await, Err(StoreError::TooNew { found: 2, supported: 1 }));
+    assert_eq!(store.get_draft("mood").await, Err(StoreError::TooNew { found: next, supported: current }));
+    assert_eq!(store.put_draft("mood", &json!({})).await, Err(StoreError::TooNew { found: next, supported: current }));
 }
 
 #[wasm_bindgen_test]
@@ -197,7 +234,7 @@ async fn writes_are_single_strict_transactions() {
     let seen: Vec<String> = spy_stop().iter().filter_map(|v| v.as_string()).collect();
     assert_eq!(
         seen,
-        ["readwrite strict drafts", "readwrite strict docs,drafts,meta", "readwrite strict meta", "readonly default meta"]
+        ["readwrite strict drafts", "readwrite strict docs,drafts,meta,revs", "readwrite strict meta", "readonly default meta"]
     );
 }
 

@@ -20,6 +20,7 @@ export const SCREENS = [
   { name: 'Partner', path: '/partner' },
   { name: 'Group', path: '/group' },
   { name: 'Help', path: '/help' },
+  { name: 'Settings', path: '/settings' },
 ];
 
 /** A path no route matches. */

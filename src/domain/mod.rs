@@ -5,6 +5,7 @@ pub mod checkin;
 pub mod crisis;
 pub mod doc;
 pub mod id;
+pub mod merge;
 pub mod mood;
 pub mod mood_trends;
 pub mod order;

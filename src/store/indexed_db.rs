@@ -11,16 +11,19 @@
 //! - Nothing here may panic: stored data and the browser are outside our control and the app is
 //!   built with `panic = "abort"`.
 
-use super::schema::{self, v1};
-use super::{validate_doc, Loaded, Op, Store, StoreError, Unreadable};
+use super::schema::{self, v1, v2};
+use super::versioned::{DocState, RevRecord};
+use super::{apply_doc_ops, doc_ids_of, Applied, Change, Changed, Loaded, Op, Store, StoreError, Unreadable, LOCAL_SEQ_KEY};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, JSError, OpenDbError};
 use indexed_db_futures::factory::DBFactory;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::KeyRange;
 use serde_json::Value;
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
@@ -113,7 +116,38 @@ impl IdbStore {
             conn.as_sys().close();
         });
         db.as_sys().set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
-        Ok(IdbStore { db, closed, _on_versionchange: on_versionchange })
+        let store = IdbStore { db, closed, _on_versionchange: on_versionchange };
+        if version >= 2 {
+            store.backfill_revs().await?;
+        }
+        Ok(store)
+    }
+
+    /// The data step of the upgrade to version 2: gives every document written under version 1
+    /// its revision record (and so a place in the changes push reads). One transaction; the flag
+    /// it sets at the end makes later opens skip it.
+    async fn backfill_revs(&self) -> Result<(), StoreError> {
+        if self.get_kv(v1::META, v2::BACKFILLED).await?.is_some() {
+            return Ok(());
+        }
+        let tx = write_tx(self.db()?, [v1::DOCS, v2::REVS, v1::META].as_slice())?;
+        let raw = tx.as_sys().clone();
+        let docs = tx.object_store(v1::DOCS).map_err(idb_error)?;
+        let revs = tx.object_store(v2::REVS).map_err(idb_error)?;
+        let meta = tx.object_store(v1::META).map_err(idb_error)?;
+        let all_docs = docs.get_all::<JsValue>().build().map_err(idb_error)?.await.map_err(idb_error)?;
+        let mut seq = read_seq(&meta).await?;
+        for record in all_docs {
+            // An unreadable document stays as it is, unversioned, rather than blocking the rest.
+            let Ok(doc) = doc_of(&record.map_err(idb_error)?) else { continue };
+            let Some(id) = doc.get("_id").and_then(Value::as_str) else { continue };
+            let state = DocState::load(id, None, Some(&doc));
+            seq += 1;
+            write_state(&docs, &revs, state, seq)?;
+        }
+        meta.put(kv_js(LOCAL_SEQ_KEY, &Value::from(seq))).build().map_err(idb_error)?;
+        meta.put(kv_js(v2::BACKFILLED, &Value::Bool(true))).build().map_err(idb_error)?;
+        tx.commit().await.map_err(|e| commit_error(&raw, e))
     }
 
     /// The open connection, or why it was closed.
@@ -191,30 +225,153 @@ impl Store for IdbStore {
         self.get_kv(v1::META, key).await
     }
 
-    async fn apply(&self, ops: Vec<Op>) -> Result<(), StoreError> {
+    async fn apply(&self, ops: Vec<Op>) -> Result<Applied, StoreError> {
         let db = self.db()?;
-        let names: Vec<&str> = [v1::DOCS, v1::DRAFTS, v1::META].into_iter().filter(|n| ops.iter().any(|op| store_of(op) == *n)).collect();
+        let doc_ids = doc_ids_of(&ops)?;
+        let mut names: Vec<&str> = if doc_ids.is_empty() { Vec::new() } else { vec![v1::DOCS, v2::REVS, v1::META] };
+        for name in ops.iter().map(store_of) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         if names.is_empty() {
-            return Ok(());
+            return Ok(Applied::default());
         }
         let tx = write_tx(db, names.as_slice())?;
         let raw = tx.as_sys().clone();
         // Requests go out as they are built; results arrive through the transaction's commit.
         // Any `?` below drops `tx`, which aborts it and rolls back every request made so far.
+        let mut applied = Applied::default();
+        if !doc_ids.is_empty() {
+            let docs = tx.object_store(v1::DOCS).map_err(idb_error)?;
+            let revs = tx.object_store(v2::REVS).map_err(idb_error)?;
+            let meta = tx.object_store(v1::META).map_err(idb_error)?;
+            // Every read is sent before the first is awaited: a page of hundreds of documents
+            // costs one round of reads, not hundreds.
+            let seq = read_seq(&meta);
+            let mut reads = Vec::with_capacity(doc_ids.len());
+            for id in &doc_ids {
+                let record = revs.get::<JsValue, &str, _>(id.as_str()).build().map_err(idb_error)?;
+                let winner = docs.get::<JsValue, &str, _>(id.as_str()).build().map_err(idb_error)?;
+                reads.push((record, winner));
+            }
+            let mut seq = seq.await?;
+            let mut states = BTreeMap::new();
+            for (id, (record, winner)) in doc_ids.iter().zip(reads) {
+                let record = record.await.map_err(idb_error)?;
+                let winner = winner.await.map_err(idb_error)?;
+                states.insert(id.clone(), load_state(id, record.as_ref(), winner.as_ref())?);
+            }
+            let (done, changed) = apply_doc_ops(&ops, &mut states)?;
+            applied = done;
+            for Changed { id, locally } in changed {
+                let Some(state) = states.remove(&id) else { continue };
+                let record_seq = if locally {
+                    seq += 1;
+                    seq
+                } else {
+                    state.seq
+                };
+                write_state(&docs, &revs, state, record_seq)?;
+            }
+            meta.put(kv_js(LOCAL_SEQ_KEY, &Value::from(seq))).build().map_err(idb_error)?;
+        }
         for op in &ops {
-            let store = tx.object_store(store_of(op)).map_err(idb_error)?;
             let built = match op {
-                Op::PutDoc(doc) => {
-                    validate_doc(doc)?;
-                    store.put(js_of(doc)).build().map(drop)
+                Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) | Op::ResolveConflict { .. } => continue,
+                Op::PutDraft { key, value } | Op::PutMeta { key, value } => {
+                    tx.object_store(store_of(op)).map_err(idb_error)?.put(kv_js(key, value)).build().map(drop)
                 }
-                Op::PutDraft { key, value } | Op::PutMeta { key, value } => store.put(kv_js(key, value)).build().map(drop),
-                Op::DeleteDoc(key) | Op::DeleteDraft(key) => store.delete::<&str, _>(key.as_str()).build().map(drop),
+                Op::DeleteDraft(key) => tx.object_store(v1::DRAFTS).map_err(idb_error)?.delete::<&str, _>(key.as_str()).build().map(drop),
             };
             built.map_err(idb_error)?;
         }
-        tx.commit().await.map_err(|e| commit_error(&raw, e))
+        tx.commit().await.map_err(|e| commit_error(&raw, e))?;
+        Ok(applied)
     }
+
+    async fn changes_since(&self, since: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let tx = self.db()?.transaction([v1::DOCS, v2::REVS].as_slice()).build().map_err(idb_error)?;
+        let docs = tx.object_store(v1::DOCS).map_err(idb_error)?;
+        let revs = tx.object_store(v2::REVS).map_err(idb_error)?;
+        let by_seq = revs.index(v2::REVS_BY_SEQ).map_err(idb_error)?;
+        let after = KeyRange::LowerBound(since as f64, true);
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        let records = by_seq.get_all::<JsValue>().with_query::<f64, _>(after).with_limit(limit).build().map_err(idb_error)?.await.map_err(idb_error)?;
+        let mut records: Vec<RevRecord> = records.into_iter().filter_map(|r| r.ok().as_ref().and_then(rev_record_of)).collect();
+        records.retain(|r| r.seq > since);
+        let winners: Vec<_> = records.iter().map(|r| docs.get::<JsValue, &str, _>(r.id.as_str()).build().map_err(idb_error)).collect::<Result<_, _>>()?;
+        let mut changes = Vec::with_capacity(records.len());
+        for (record, winner) in records.into_iter().zip(winners) {
+            let winner = winner.await.map_err(idb_error)?.as_ref().and_then(|w| doc_of(w).ok());
+            let (id, seq) = (record.id.clone(), record.seq);
+            changes.push(Change { seq, state: DocState::load(&id, Some(record), winner.as_ref()) });
+        }
+        Ok(changes)
+    }
+
+    async fn count_changes_since(&self, since: u64) -> Result<usize, StoreError> {
+        let tx = self.db()?.transaction(v2::REVS).build().map_err(idb_error)?;
+        let revs = tx.object_store(v2::REVS).map_err(idb_error)?;
+        let by_seq = revs.index(v2::REVS_BY_SEQ).map_err(idb_error)?;
+        let after = KeyRange::LowerBound(since as f64, true);
+        let n = by_seq.count().with_query::<f64, _>(after).build().map_err(idb_error)?.await.map_err(idb_error)?;
+        Ok(n as usize)
+    }
+
+    async fn doc_states(&self, ids: &[String]) -> Result<Vec<DocState>, StoreError> {
+        let tx = self.db()?.transaction([v1::DOCS, v2::REVS].as_slice()).build().map_err(idb_error)?;
+        let docs = tx.object_store(v1::DOCS).map_err(idb_error)?;
+        let revs = tx.object_store(v2::REVS).map_err(idb_error)?;
+        let mut reads = Vec::with_capacity(ids.len());
+        for id in ids {
+            let record = revs.get::<JsValue, &str, _>(id.as_str()).build().map_err(idb_error)?;
+            let winner = docs.get::<JsValue, &str, _>(id.as_str()).build().map_err(idb_error)?;
+            reads.push((record, winner));
+        }
+        let mut states = Vec::with_capacity(ids.len());
+        for (id, (record, winner)) in ids.iter().zip(reads) {
+            let record = record.await.map_err(idb_error)?;
+            let winner = winner.await.map_err(idb_error)?;
+            states.push(load_state(id, record.as_ref(), winner.as_ref())?);
+        }
+        Ok(states)
+    }
+}
+
+/// The last local sequence number given out (0 before the first write).
+async fn read_seq(meta: &indexed_db_futures::object_store::ObjectStore<'_>) -> Result<u64, StoreError> {
+    let record = meta.get::<JsValue, &str, _>(LOCAL_SEQ_KEY).build().map_err(idb_error)?.await.map_err(idb_error)?;
+    let value = record.map(|r| js_sys::Reflect::get(&r, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED));
+    Ok(value.and_then(|v| v.as_f64()).map_or(0, |n| n as u64))
+}
+
+fn rev_record_of(record: &JsValue) -> Option<RevRecord> {
+    serde_json::from_value(json_of(record).ok()?).ok()
+}
+
+/// A document's state from its two records. A revision record that cannot be read is rebuilt from
+/// the winner (its conflicts are lost, its content is not); a winner that cannot be read stops
+/// the write, so it is never replaced by something made without it.
+fn load_state(id: &str, record: Option<&JsValue>, winner: Option<&JsValue>) -> Result<DocState, StoreError> {
+    let winner = match winner {
+        Some(w) => Some(doc_of(w).map_err(|u| StoreError::Other(format!("document {} could not be read: {}", u.key, u.reason)))?),
+        None => None,
+    };
+    Ok(DocState::load(id, record.and_then(rev_record_of), winner.as_ref()))
+}
+
+/// Writes a document's new state: its winner to `docs` (or removes it when deleted) and its
+/// revision record, with `seq`, to `revs`.
+fn write_state(docs: &indexed_db_futures::object_store::ObjectStore<'_>, revs: &indexed_db_futures::object_store::ObjectStore<'_>, state: DocState, seq: u64) -> Result<(), StoreError> {
+    let winner = state.winner_doc();
+    let id = state.id.clone();
+    let record = serde_json::to_value(state.into_record(seq)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    match winner {
+        Some(doc) => docs.put(js_of(&doc)).build().map(drop).map_err(idb_error)?,
+        None => docs.delete::<&str, _>(id.as_str()).build().map(drop).map_err(idb_error)?,
+    }
+    revs.put(js_of(&record)).build().map(drop).map_err(idb_error)
 }
 
 /// Deletes a database (tests start each from nothing). Waits while another connection to it stays
@@ -240,6 +397,12 @@ fn upgrade(db: &web_sys::IdbDatabase, old_version: f64, new_version: Option<f64>
                 docs.create_index_with_str(v1::DOCS_BY_TYPE, v1::DOCS_BY_TYPE_KEY_PATH).map_err(upgrade_error)?;
                 db.create_object_store_with_optional_parameters(v1::DRAFTS, &key_path(v1::KV_KEY_PATH)).map_err(upgrade_error)?;
                 db.create_object_store_with_optional_parameters(v1::META, &key_path(v1::KV_KEY_PATH)).map_err(upgrade_error)?;
+            }
+            1 => {
+                let revs = db.create_object_store_with_optional_parameters(v2::REVS, &key_path(v2::REVS_KEY_PATH)).map_err(upgrade_error)?;
+                revs.create_index_with_str(v2::REVS_BY_SEQ, v2::REVS_BY_SEQ_KEY_PATH).map_err(upgrade_error)?;
+                // The data step (every version-1 document gets its record) runs after the
+                // upgrade: see `IdbStore::backfill_revs`.
             }
             // An error here aborts the upgrade, so the version on disk is never bumped without
             // its schema.
@@ -315,7 +478,7 @@ fn write_tx<'a, S: indexed_db_futures::database::ObjectStoreName>(
 
 fn store_of(op: &Op) -> &'static str {
     match op {
-        Op::PutDoc(_) | Op::DeleteDoc(_) => v1::DOCS,
+        Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) | Op::ResolveConflict { .. } => v1::DOCS,
         Op::PutDraft { .. } | Op::DeleteDraft(_) => v1::DRAFTS,
         Op::PutMeta { .. } => v1::META,
     }

@@ -1,15 +1,23 @@
 //! An in-memory store with the same semantics as the IndexedDB one, for native tests.
 
-use super::{validate_doc, Loaded, Op, Store, StoreError};
+use super::versioned::{DocState, RevRecord};
+use super::{apply_doc_ops, doc_ids_of, Applied, Change, Changed, Loaded, Op, Store, StoreError, LOCAL_SEQ_KEY};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Tables {
     docs: BTreeMap<String, Value>,
+    revs: BTreeMap<String, RevRecord>,
     drafts: BTreeMap<String, Value>,
     meta: BTreeMap<String, Value>,
+}
+
+impl Tables {
+    fn state(&self, id: &str) -> DocState {
+        DocState::load(id, self.revs.get(id).cloned(), self.docs.get(id))
+    }
 }
 
 #[derive(Default)]
@@ -46,23 +54,29 @@ impl Store for MemoryStore {
         Ok(self.tables.borrow().meta.get(key).cloned())
     }
 
-    async fn apply(&self, ops: Vec<Op>) -> Result<(), StoreError> {
-        // Validate everything first: a batch lands whole or not at all.
-        for op in &ops {
-            if let Op::PutDoc(doc) = op {
-                validate_doc(doc)?;
-            }
+    async fn apply(&self, ops: Vec<Op>) -> Result<Applied, StoreError> {
+        // Work on a copy and swap it in at the end: a batch lands whole or not at all.
+        let mut t = self.tables.borrow().clone();
+        let mut states: BTreeMap<String, DocState> = doc_ids_of(&ops)?.into_iter().map(|id| (id.clone(), t.state(&id))).collect();
+        let (applied, changed) = apply_doc_ops(&ops, &mut states)?;
+        let mut seq = t.meta.get(LOCAL_SEQ_KEY).and_then(Value::as_u64).unwrap_or(0);
+        for Changed { id, locally } in changed {
+            let Some(state) = states.remove(&id) else { continue };
+            let record_seq = if locally {
+                seq += 1;
+                seq
+            } else {
+                state.seq
+            };
+            match state.winner_doc() {
+                Some(doc) => t.docs.insert(id.clone(), doc),
+                None => t.docs.remove(&id),
+            };
+            t.revs.insert(id, state.into_record(record_seq));
         }
-        let mut t = self.tables.borrow_mut();
+        t.meta.insert(LOCAL_SEQ_KEY.into(), Value::from(seq));
         for op in ops {
             match op {
-                Op::PutDoc(doc) => {
-                    let id = validate_doc(&doc)?.to_owned();
-                    t.docs.insert(id, doc);
-                }
-                Op::DeleteDoc(id) => {
-                    t.docs.remove(&id);
-                }
                 Op::PutDraft { key, value } => {
                     t.drafts.insert(key, value);
                 }
@@ -72,9 +86,27 @@ impl Store for MemoryStore {
                 Op::PutMeta { key, value } => {
                     t.meta.insert(key, value);
                 }
+                Op::PutDoc(_) | Op::DeleteDoc(_) | Op::ReceiveDoc(_) | Op::ResolveConflict { .. } => {}
             }
         }
-        Ok(())
+        *self.tables.borrow_mut() = t;
+        Ok(applied)
+    }
+
+    async fn changes_since(&self, since: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let t = self.tables.borrow();
+        let mut records: Vec<&RevRecord> = t.revs.values().filter(|r| r.seq > since).collect();
+        records.sort_by_key(|r| r.seq);
+        Ok(records.into_iter().take(limit).map(|r| Change { seq: r.seq, state: t.state(&r.id) }).collect())
+    }
+
+    async fn count_changes_since(&self, since: u64) -> Result<usize, StoreError> {
+        Ok(self.tables.borrow().revs.values().filter(|r| r.seq > since).count())
+    }
+
+    async fn doc_states(&self, ids: &[String]) -> Result<Vec<DocState>, StoreError> {
+        let t = self.tables.borrow();
+        Ok(ids.iter().map(|id| t.state(id)).collect())
     }
 }
 

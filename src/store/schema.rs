@@ -6,7 +6,7 @@
 pub const DB_NAME: &str = "tandem";
 
 /// The newest schema this build knows.
-pub const CURRENT_VERSION: u32 = 1;
+pub const CURRENT_VERSION: u32 = 2;
 
 /// Version 1: documents, drafts and meta.
 pub mod v1 {
@@ -21,4 +21,19 @@ pub mod v1 {
     /// Meta: `{ key, value }`, keyed by `key`.
     pub const META: &str = "meta";
     pub const KV_KEY_PATH: &str = "key";
+}
+
+/// Version 2: revision records, for replication.
+pub mod v2 {
+    /// [`RevRecord`](crate::store::versioned::RevRecord)s, keyed by the document's `_id`.
+    pub const REVS: &str = "revs";
+    pub const REVS_KEY_PATH: &str = "_id";
+    /// Index of revision records by their local change sequence: what push reads.
+    pub const REVS_BY_SEQ: &str = "by_seq";
+    pub const REVS_BY_SEQ_KEY_PATH: &str = "seq";
+    /// Meta key set once every document written under version 1 has its revision record. The
+    /// upgrade itself only creates the table (an upgrade transaction cannot wait on reads
+    /// without an async runtime); this data step runs right after, in one transaction, and
+    /// again after a crash until it has completed.
+    pub const BACKFILLED: &str = "schema-2-backfilled";
 }

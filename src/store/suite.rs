@@ -28,8 +28,12 @@ pub async fn documents_round_trip_exactly<S: Store>(s: &S) {
         "note": "ünïcødé — עברית — 🙂\nline two", "tags": ["sleep", "long walk"],
         "nested": {"a": [1, 2.5, null, true]}, "big": 9007199254740991i64
     });
-    s.apply(vec![Op::PutDoc(d.clone())]).await.unwrap();
-    assert_eq!(s.get_doc("mood:1").await.unwrap(), Some(d));
+    let applied = s.apply(vec![Op::PutDoc(d.clone())]).await.unwrap();
+    let rev = applied.rev_of("mood:1").unwrap().to_owned();
+    assert!(rev.starts_with("1-"), "{rev}");
+    let mut expected = d;
+    expected["_rev"] = json!(rev);
+    assert_eq!(s.get_doc("mood:1").await.unwrap(), Some(expected));
 }
 
 pub async fn docs_of_type_filters_and_sorts_by_id<S: Store>(s: &S) {
@@ -113,6 +117,70 @@ pub async fn hundreds_of_docs_in_one_batch<S: Store>(s: &S) {
     assert_eq!(loaded.docs[499]["n"], 499);
 }
 
+pub async fn edits_chain_revisions_and_feed_the_changes<S: Store>(s: &S) {
+    let r1 = s.apply(vec![Op::PutDoc(doc("goal:1", "goal", 1))]).await.unwrap().rev_of("goal:1").unwrap().to_owned();
+    s.apply(vec![Op::PutDoc(doc("goal:2", "goal", 1))]).await.unwrap();
+    let mut edited = doc("goal:1", "goal", 2);
+    edited["_rev"] = json!(r1);
+    let r2 = s.apply(vec![Op::PutDoc(edited)]).await.unwrap().rev_of("goal:1").unwrap().to_owned();
+    assert!(r2.starts_with("2-"), "{r2}");
+    let got = s.get_doc("goal:1").await.unwrap().unwrap();
+    assert_eq!((got["_rev"].as_str(), got.get("_conflicts")), (Some(r2.as_str()), None));
+    // goal:2 changed at seq 2, goal:1 last at seq 3: each document once, oldest change first.
+    let changes = s.changes_since(0, 10).await.unwrap();
+    let seen: Vec<(&str, u64)> = changes.iter().map(|c| (c.state.id.as_str(), c.seq)).collect();
+    assert_eq!(seen, [("goal:2", 2), ("goal:1", 3)]);
+    assert_eq!(changes[1].state.tree.ancestry(&r2), [r2.as_str(), r1.as_str()]);
+    assert_eq!(s.changes_since(2, 10).await.unwrap().len(), 1);
+    assert_eq!(s.changes_since(0, 1).await.unwrap()[0].state.id, "goal:2");
+    assert!(s.changes_since(3, 10).await.unwrap().is_empty());
+    assert_eq!((s.count_changes_since(0).await, s.count_changes_since(2).await, s.count_changes_since(3).await), (Ok(2), Ok(1), Ok(0)));
+}
+
+pub async fn received_revisions_merge_and_keep_conflicts<S: Store>(s: &S) {
+    let a = json!({"_id": "goal:1", "_rev": "2-aaa", "_revisions": {"start": 2, "ids": ["aaa", "root"]}, "type": "goal", "side": "a"});
+    let b = json!({"_id": "goal:1", "_rev": "2-bbb", "_revisions": {"start": 2, "ids": ["bbb", "root"]}, "type": "goal", "side": "b"});
+    s.apply(vec![Op::ReceiveDoc(a.clone()), Op::ReceiveDoc(b), Op::PutMeta { key: "checkpoint".into(), value: json!("5-x") }]).await.unwrap();
+    let got = s.get_doc("goal:1").await.unwrap().unwrap();
+    assert_eq!(got, json!({"_id": "goal:1", "_rev": "2-bbb", "_conflicts": ["2-aaa"], "type": "goal", "side": "b"}));
+    let state = s.doc_states(&["goal:1".to_owned(), "goal:404".to_owned()]).await.unwrap();
+    assert_eq!(state[0].tree.leaves(), ["2-aaa", "2-bbb"]);
+    assert_eq!(state[0].revision_doc("2-aaa").unwrap()["side"], "a", "the losing version's body is kept");
+    assert!(state[1].tree.is_empty());
+    // What came from the server is not pushed back to it.
+    assert!(s.changes_since(0, 10).await.unwrap().is_empty());
+    // The same revision again is no change; a local edit after it is pushed, from the winner.
+    s.apply(vec![Op::ReceiveDoc(a)]).await.unwrap();
+    let mut edited = got.clone();
+    edited["side"] = json!("merged");
+    s.apply(vec![Op::PutDoc(edited)]).await.unwrap();
+    let changes = s.changes_since(0, 10).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    let winner = changes[0].state.winner_doc().unwrap();
+    assert!(winner["_rev"].as_str().unwrap().starts_with("3-"), "{winner}");
+    assert_eq!(winner["_conflicts"], json!(["2-aaa"]), "an edit of the winner leaves the other branch");
+}
+
+pub async fn a_deletion_is_a_tombstone_that_replicates<S: Store>(s: &S) {
+    s.apply(vec![Op::PutDoc(doc("mood:1", "mood", 1))]).await.unwrap();
+    let tomb = s.apply(vec![Op::DeleteDoc("mood:1".into())]).await.unwrap();
+    let tomb_rev = tomb.rev_of("mood:1").unwrap().to_owned();
+    assert_eq!(s.get_doc("mood:1").await, Ok(None));
+    assert!(s.docs_of_type("mood").await.unwrap().docs.is_empty());
+    let changes = s.changes_since(0, 10).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].state.revision_doc(&tomb_rev).unwrap()["_deleted"], true);
+}
+
+pub async fn a_bad_received_revision_rolls_back_the_page<S: Store>(s: &S) {
+    let good = json!({"_id": "mood:1", "_rev": "1-a", "type": "mood"});
+    let bad = json!({"_id": "mood:2", "_rev": "not-a-rev-x", "type": "mood"});
+    let r = s.apply(vec![Op::ReceiveDoc(good), Op::ReceiveDoc(bad), Op::PutMeta { key: "checkpoint".into(), value: json!(9) }]).await;
+    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+    assert_eq!(s.get_doc("mood:1").await, Ok(None));
+    assert_eq!(s.get_meta("checkpoint").await, Ok(None), "the checkpoint never runs ahead of the documents");
+}
+
 /// Runs every suite test against a store made by `$make(test_name).await`.
 /// `native` makes `#[test]` functions; `browser` makes `#[wasm_bindgen_test]` ones.
 #[macro_export]
@@ -128,7 +196,11 @@ macro_rules! store_suite {
             a_failed_batch_rolls_back_whole,
             invalid_documents_are_refused,
             meta_round_trips,
-            hundreds_of_docs_in_one_batch
+            hundreds_of_docs_in_one_batch,
+            edits_chain_revisions_and_feed_the_changes,
+            received_revisions_merge_and_keep_conflicts,
+            a_deletion_is_a_tombstone_that_replicates,
+            a_bad_received_revision_rolls_back_the_page
         );
     };
     (@each native, $make:path, $($name:ident),*) => {$(

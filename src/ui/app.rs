@@ -5,8 +5,11 @@ use super::routes::coming_soon::{GoalsPage, GroupPage, PartnerPage};
 use super::routes::help::HelpPage;
 use super::routes::mood::MoodPage;
 use super::routes::not_found::NotFound;
+use super::routes::settings::SettingsPage;
 use super::routes::today::TodayPage;
 use super::storage::{provide_storage, use_storage, AppStore};
+use super::sync::{provide_sync, use_sync};
+use crate::sync::status::SyncStatus;
 use crate::store::StoreError;
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
@@ -19,13 +22,16 @@ pub fn App(
     opened: Result<AppStore, StoreError>,
 ) -> impl IntoView {
     provide_storage(opened);
+    provide_sync(use_storage());
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
                 {link("/", Some("app-header__brand"), "Tandem")}
+                {link("/settings", Some("app-header__settings"), "Settings")}
                 {link("/help", Some("app-header__help"), "Get help now")}
             </header>
+            <SyncStatusLine />
             <StorageProblem />
             <main id="main" tabindex="-1">
                 // FlatRoutes, not Routes: every route is top-level, and the nested router's
@@ -37,6 +43,7 @@ pub fn App(
                     <Route path=path!("/partner") view=PartnerPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />
+                    <Route path=path!("/settings") view=SettingsPage />
                 </FlatRoutes>
             </main>
             <nav class="bottom-nav" aria-label="Main">
@@ -47,6 +54,22 @@ pub fn App(
                 {link("/group", None, "Group")}
             </nav>
         </Router>
+    }
+}
+
+/// Sync at a glance, on every screen, once an account is set up.
+#[component]
+fn SyncStatusLine() -> impl IntoView {
+    let sync = use_sync();
+    view! {
+        <p class="sync-status" role="status" hidden=move || sync.status.with(|s| *s == SyncStatus::NotSignedIn)>
+            {move || if sync.status.with(|s| *s == SyncStatus::SignInAgain) {
+                // One tap to where signing in happens.
+                link("/settings", None, "Sign in again").into_any()
+            } else {
+                sync.status.with(SyncStatus::text).into_any()
+            }}
+        </p>
     }
 }
 

@@ -33,6 +33,8 @@ pub struct UseDraftReturn<T: Send + Sync + 'static> {
     pub replaced: Trigger,
     key: &'static str,
     storage: AppStorage,
+    /// Told after each save, so it is pushed at once.
+    sync: Option<super::sync::SyncContext>,
 }
 
 impl<T: Send + Sync + 'static> Clone for UseDraftReturn<T> {
@@ -58,7 +60,7 @@ where
     T: JsonValue + Default + Clone + Send + Sync + 'static,
 {
     let storage = use_storage();
-    let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), replaced: Trigger::new(), key, storage };
+    let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), replaced: Trigger::new(), key, storage, sync: use_context() };
     spawn_local(async move {
         match storage.store() {
             Ok(store) => match store.get_draft(key).await {
@@ -119,6 +121,9 @@ where
     where
         T: PartialEq + Default,
     {
+        if let Some(sync) = self.sync {
+            sync.changed();
+        }
         if self.value.try_with_untracked(|v| v == submitted) == Some(true) {
             if clear {
                 self.replace(T::default());

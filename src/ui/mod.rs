@@ -4,6 +4,8 @@
 pub mod app;
 pub mod components;
 pub mod draft;
+pub mod fetch_transport;
 pub mod platform;
 pub mod routes;
 pub mod storage;
+pub mod sync;

@@ -45,18 +45,43 @@ pub enum Loading<T> {
     Failed(String),
 }
 
-/// Reads every document of `D`'s type into `target`. Plain `spawn_local` into a signal: a
-/// `LocalResource` with `Suspense` costs about 20 KB of brotli'd wasm for the same thing here.
+/// Reads every document of `D`'s type into `target`, and again after sync brings new ones. Plain
+/// `spawn_local` into a signal: a `LocalResource` with `Suspense` costs about 20 KB of brotli'd
+/// wasm for the same thing here.
 pub fn load_docs_into<D>(storage: AppStorage, target: RwSignal<Loading<DocList<D>>>)
 where
     D: crate::domain::doc::Document + Send + Sync + 'static,
 {
-    leptos::task::spawn_local(async move {
-        target.set(match load_docs::<D>(storage).await {
+    load_docs_then::<D>(storage, move |loaded| {
+        target.try_set(match loaded {
             Ok(list) => Loading::Ready(list),
             Err(e) => Loading::Failed(e.user_message()),
         });
     });
+}
+
+/// Reads every document of `D`'s type and hands the result to `loaded`, now and again whenever
+/// sync brings documents from the server (or a conflict is settled): see `SyncContext::arrivals`.
+/// `loaded` runs after an await, so it must only use `try_` writes.
+pub fn load_docs_then<D>(storage: AppStorage, loaded: impl Fn(Result<DocList<D>, StoreError>) + Copy + 'static)
+where
+    D: crate::domain::doc::Document + 'static,
+{
+    let load = move || leptos::task::spawn_local(async move { loaded(load_docs::<D>(storage).await) });
+    load();
+    if let Some(sync) = use_context::<super::sync::SyncContext>() {
+        // A render effect, not an `Effect`: this is the app's only use for one, and `Effect`'s
+        // machinery costs more wasm. Its first run (at once) only starts tracking; it lives as
+        // long as the screen that asked (dropping it stops it).
+        let arrivals = sync.arrivals;
+        let reload = RenderEffect::new(move |first: Option<()>| {
+            arrivals.track();
+            if first.is_some() {
+                load();
+            }
+        });
+        on_cleanup(move || drop(reload));
+    }
 }
 
 pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> Result<DocList<D>, StoreError> {

@@ -48,8 +48,10 @@ pub fn CheckInForm(
                 let moods = load_docs::<MoodEntry>(storage).await.map(|l| l.docs).unwrap_or_default();
                 let mood_today = moods.iter().filter(|m| m.day == now.local_day()).max_by_key(|m| m.header.created_at).map(|m| m.score);
                 let existing = saved.try_get_untracked().flatten().filter(|c| c.day == now.local_day());
-                let checkin = save_checkin(existing.as_ref(), &submitted, mood_today, now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-                store.apply(vec![Op::PutDoc(encode(&checkin)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+                let mut checkin = save_checkin(existing.as_ref(), &submitted, mood_today, now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+                let applied = store.apply(vec![Op::PutDoc(encode(&checkin)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+                // The next edit today is made from this revision, not the one before it.
+                checkin.header.rev = applied.rev_of(&checkin.header.id).map(str::to_owned);
                 Ok::<_, Vec<String>>(checkin)
             }
             .await;

@@ -3,6 +3,7 @@
 pub mod checkin_form;
 pub mod checkin_history;
 pub mod chip;
+pub mod conflict_choice;
 pub mod mood_chart;
 pub mod mood_form;
 pub mod mood_history;

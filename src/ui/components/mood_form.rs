@@ -18,9 +18,10 @@ where
     T: crate::domain::doc::JsonValue + Clone + PartialEq + Default + Send + Sync + 'static,
 {
     let now = platform::now();
-    let entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now, platform::lowercase).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let mut entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now, platform::lowercase).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let store = storage.store().map_err(|e| vec![e.user_message()])?;
-    store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+    let applied = store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+    entry.header.rev = applied.rev_of(&entry.header.id).map(str::to_owned);
     draft.after_save(&submitted, true, entry.local_time.clone());
     Ok(entry)
 }

@@ -4,4 +4,5 @@ pub mod coming_soon;
 pub mod help;
 pub mod mood;
 pub mod not_found;
+pub mod settings;
 pub mod today;

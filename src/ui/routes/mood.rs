@@ -5,8 +5,7 @@ use crate::ui::components::mood_chart::MoodChart;
 use crate::ui::components::mood_form::MoodForm;
 use crate::ui::components::mood_history::MoodHistory;
 use crate::ui::platform;
-use crate::ui::storage::{load_docs, use_storage, DocList};
-use leptos::task::spawn_local;
+use crate::ui::storage::{load_docs_then, use_storage, DocList};
 use leptos::prelude::*;
 
 #[component]
@@ -17,16 +16,16 @@ pub fn MoodPage() -> impl IntoView {
     let entries = RwSignal::new(Vec::<MoodEntry>::new());
     let unreadable = RwSignal::new(0usize);
     let load_error = RwSignal::new(None::<String>);
-    // Loaded straight into the list (a save then shows at once, without reading everything again).
-    // Plain `spawn_local`, no `Loading` signal and `Effect` to copy it across: see `load_docs_into`.
-    spawn_local(async move {
-        match load_docs::<MoodEntry>(storage).await {
-            Ok(DocList { mut docs, unreadable: bad }) => {
-                sort_newest_first(&mut docs);
-                entries.set(docs);
-                unreadable.set(bad);
-            }
-            Err(e) => load_error.set(Some(e.user_message())),
+    // Loaded straight into the list (a save then shows at once, without reading everything again),
+    // and again when sync brings entries. No `Loading` signal and `Effect` to copy it across.
+    load_docs_then::<MoodEntry>(storage, move |loaded| match loaded {
+        Ok(DocList { mut docs, unreadable: bad }) => {
+            sort_newest_first(&mut docs);
+            entries.try_set(docs);
+            unreadable.try_set(bad);
+        }
+        Err(e) => {
+            load_error.try_set(Some(e.user_message()));
         }
     });
     let tags = Signal::derive(move || entries.with(|e| known_tags(e)));

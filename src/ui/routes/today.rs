@@ -3,6 +3,7 @@
 use crate::domain::checkin::CheckIn;
 use crate::ui::components::checkin_form::CheckInForm;
 use crate::ui::components::checkin_history::CheckInHistory;
+use crate::ui::components::conflict_choice::ConflictChoice;
 use crate::ui::components::quick_mood::QuickMood;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs_into, use_storage, DocList, Loading};
@@ -54,6 +55,10 @@ pub fn TodayPage() -> impl IntoView {
                 <h2 id="today-soon">"Partner and group"</h2>
                 <p>"Your partner's latest check-in and your group's open round will show here once you're paired and in a group."</p>
             </section>
+            {move || checkins.with(|c| match c {
+                Loading::Ready(l) => l.docs.iter().find(|x| x.day == today && x.extra.contains_key("_conflicts")).map(|x| x.header.id.clone()),
+                _ => None,
+            }).map(|id| view! { <ConflictChoice id what="Today's check-in" /> })}
             <CheckInHistory checkins=history today />
         </div>
     }

@@ -1,0 +1,99 @@
+//! Conflicts after a pull: settled by the merge rule ([`crate::domain::merge`]) where it can,
+//! left for the person where it cannot.
+
+use crate::domain::merge::{merge3, FieldConflict};
+use crate::store::versioned::DocState;
+use crate::store::Op;
+use serde_json::{Map, Value};
+
+/// What to do about one document's conflicting versions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Settlement {
+    /// No conflict.
+    None,
+    /// The merge rule settles it: write this.
+    Merge(Op),
+    /// Some fields were changed differently on both sides: the person chooses. `merged` holds
+    /// everything the rule could settle (and the winner's value for each field to choose);
+    /// writing it, with the chosen values, as `Op::ResolveConflict { doc: merged, losers }`
+    /// settles the conflict.
+    Choose { fields: Vec<FieldConflict>, merged: Value, losers: Vec<String> },
+}
+
+/// Merges every live conflicting version into the winner, each against its own merge base.
+pub fn settle(state: &DocState) -> Settlement {
+    let Some(winner) = state.tree.winner() else { return Settlement::None };
+    let losers = state.tree.conflicts();
+    if losers.is_empty() {
+        return Settlement::None;
+    }
+    let body = |rev: &str| state.tree.nodes.get(rev).and_then(|n| n.body.clone());
+    let Some(mut merged) = body(winner) else { return Settlement::None };
+    let mut choices = Vec::new();
+    for loser in &losers {
+        let Some(other) = body(loser) else { continue };
+        let base = state.tree.common_ancestor(winner, loser).and_then(body);
+        let result = merge3(base.as_ref(), &merged, &other);
+        merged = result.doc;
+        choices.extend(result.conflicts);
+    }
+    let mut doc = Map::new();
+    doc.insert("_id".into(), Value::from(state.id.as_str()));
+    doc.insert("_rev".into(), Value::from(winner));
+    doc.extend(merged);
+    let (doc, losers) = (Value::Object(doc), losers.into_iter().map(str::to_owned).collect());
+    if choices.is_empty() {
+        Settlement::Merge(Op::ResolveConflict { doc, losers })
+    } else {
+        Settlement::Choose { fields: choices, merged: doc, losers }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn conflicted(mine: Value, theirs: Value) -> DocState {
+        let mut s = DocState::load("checkin:2026-11-22", None, None);
+        let base = s.edit(&json!({"type": "checkin", "how_i_feel": "", "win": "", "challenge": ""})).unwrap();
+        let mut mine = mine;
+        mine["_rev"] = json!(base);
+        s.edit(&mine).unwrap();
+        let base_hash = base.split_once('-').unwrap().1.to_owned();
+        let mut theirs = theirs;
+        theirs["_rev"] = json!("2-0000");
+        theirs["_revisions"] = json!({"start": 2, "ids": ["0000", base_hash]});
+        s.receive(&theirs).unwrap();
+        s
+    }
+
+    #[test]
+    fn edits_to_different_fields_are_merged_into_one_version() {
+        let s = conflicted(json!({"type": "checkin", "how_i_feel": "tired", "win": "", "challenge": ""}), json!({"type": "checkin", "how_i_feel": "", "win": "group", "challenge": ""}));
+        let Settlement::Merge(op) = settle(&s) else { panic!("expected a merge") };
+        let mut merged = s.clone();
+        if let Op::ResolveConflict { doc, losers } = &op {
+            assert_eq!((doc["how_i_feel"].as_str(), doc["win"].as_str()), (Some("tired"), Some("group")));
+            merged.resolve(doc, losers).unwrap();
+        }
+        assert!(merged.winner_doc().unwrap().get("_conflicts").is_none());
+        assert_eq!(settle(&merged), Settlement::None);
+    }
+
+    #[test]
+    fn the_same_field_edited_on_both_is_left_for_the_person() {
+        let s = conflicted(json!({"type": "checkin", "how_i_feel": "tired", "win": "", "challenge": ""}), json!({"type": "checkin", "how_i_feel": "hopeful", "win": "", "challenge": ""}));
+        let Settlement::Choose { fields, mut merged, losers } = settle(&s) else { panic!("expected a choice") };
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].field, "how_i_feel");
+        let values = [fields[0].winner.clone(), fields[0].other.clone()];
+        assert!(values.contains(&Some(json!("tired"))) && values.contains(&Some(json!("hopeful"))));
+        // The person picks the other version's words: written, the conflict is gone.
+        merged["how_i_feel"] = fields[0].other.clone().unwrap();
+        let mut chosen = s.clone();
+        chosen.resolve(&merged, &losers).unwrap();
+        assert_eq!(chosen.winner_doc().unwrap()["how_i_feel"], fields[0].other.clone().unwrap());
+        assert_eq!(settle(&chosen), Settlement::None);
+    }
+}

@@ -1,0 +1,231 @@
+//! Push and pull between the local store and one database on a server.
+//!
+//! **Pull**: `_changes?style=all_docs` from the checkpoint, a page at a time → the revisions this
+//! replica lacks → `_bulk_get?revs=true` → one store transaction holding the page's revisions
+//! *and* the new local checkpoint → the server-side checkpoint (`_local/…`).
+//! **Push**: the store's own changes after the checkpoint → `_revs_diff` → `_bulk_docs` with
+//! `new_edits: false` (each revision with its `_revisions`) → both checkpoints.
+//!
+//! Every step is idempotent (a revision already present is skipped on either side), and the
+//! checkpoints only move after the data they cover is stored, so a sync interrupted at any step —
+//! connection lost, tab closed, 500, 401 — resumes from the last page that completed, losing and
+//! duplicating nothing.
+
+use super::protocol::{self, json_body, read_bulk_docs, read_bulk_get, read_changes, read_revs_diff, resume_from, Checkpoint, ChangesPage, Fetched, Refused, SyncError};
+use super::conflicts::{settle, Settlement};
+use super::transport::{Method, Request, Transport};
+use crate::store::{Op, Store};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Documents per page: hundreds per store transaction, few enough for a cheap phone's memory.
+pub const PAGE_SIZE: usize = 500;
+
+/// One local store paired with one server database.
+pub struct Replication<'a, S, T> {
+    pub store: &'a S,
+    pub transport: &'a T,
+    /// The database on the server.
+    pub db: String,
+    /// Names this pairing in checkpoint ids: the server's address, this device's replica id, and
+    /// the local database. Two devices (or two servers) never share a checkpoint.
+    pub pairing: String,
+}
+
+/// What a push did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pushed {
+    /// Revisions the server accepted.
+    pub sent: usize,
+    /// Revisions the server refused (e.g. not allowed); they stay on this device.
+    pub refused: Vec<Refused>,
+}
+
+impl<S: Store, T: Transport> Replication<'_, S, T> {
+    /// The checkpoint document's id for one direction; stable for this pairing.
+    pub fn checkpoint_id(&self, direction: &str) -> String {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in self.pairing.bytes().chain(self.db.bytes()).chain(direction.bytes()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);
+        }
+        format!("tandem-{direction}-{h:016x}")
+    }
+
+    fn meta_key(id: &str) -> String {
+        format!("checkpoint:{id}")
+    }
+
+    async fn local_checkpoint(&self, id: &str) -> Result<Option<Checkpoint>, SyncError> {
+        Ok(self.store.get_meta(&Self::meta_key(id)).await?.as_ref().and_then(Checkpoint::read))
+    }
+
+    /// The server's copy of a checkpoint and its `_rev` (needed to replace it).
+    async fn remote_checkpoint(&self, id: &str) -> Result<(Option<Checkpoint>, Option<String>), SyncError> {
+        let response = self.transport.send(Request::get(protocol::local_doc_path(&self.db, id))).await?;
+        match json_body(&response) {
+            Ok(doc) => Ok((Checkpoint::read(&doc), doc.get("_rev").and_then(Value::as_str).map(str::to_owned))),
+            Err(SyncError::NotFound(_)) => Ok((None, None)),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn save_remote_checkpoint(&self, id: &str, checkpoint: &Checkpoint, rev: &mut Option<String>) -> Result<(), SyncError> {
+        let path = protocol::local_doc_path(&self.db, id);
+        for attempt in 0..2 {
+            let body = checkpoint.to_json(rev.as_deref()).to_string();
+            let response = self.transport.send(Request::with_body(Method::Put, path.clone(), body)).await?;
+            if response.status == 409 && attempt == 0 {
+                // Written meanwhile (another tab of this device): take its revision and retry.
+                *rev = self.remote_checkpoint(id).await?.1;
+                continue;
+            }
+            let answer = json_body(&response)?;
+            *rev = answer.get("rev").and_then(Value::as_str).map(str::to_owned);
+            return Ok(());
+        }
+        Err(SyncError::Server { status: 409, reason: "the checkpoint kept changing".into() })
+    }
+
+    /// Where both sides agree a direction got to, and the server checkpoint's `_rev`.
+    async fn start(&self, id: &str) -> Result<(Checkpoint, Option<String>), SyncError> {
+        let local = self.local_checkpoint(id).await?;
+        let (remote, rev) = self.remote_checkpoint(id).await?;
+        let checkpoint = match resume_from(local.as_ref(), remote.as_ref()) {
+            Some(seq) => Checkpoint { last_seq: seq, history: local.map(|c| c.history).unwrap_or_default() },
+            None => Checkpoint { last_seq: Value::from(0), history: Vec::new() },
+        };
+        Ok((checkpoint, rev))
+    }
+
+    /// Pulls everything the server has that this replica lacks. Returns how many revisions arrived.
+    pub async fn pull(&self) -> Result<usize, SyncError> {
+        let id = self.checkpoint_id("pull");
+        let (mut checkpoint, mut rev) = self.start(&id).await?;
+        let mut received = 0;
+        loop {
+            let page = read_changes(&json_body(&self.transport.send(protocol::changes(&self.db, &checkpoint.last_seq, PAGE_SIZE)).await?)?)?;
+            received += self.store_page(&page, &id, &mut checkpoint, &mut rev).await?;
+            if page.changes.len() < PAGE_SIZE {
+                return Ok(received);
+            }
+        }
+    }
+
+    /// Live mode: waits (long-poll) up to `timeout_ms` for the server's next changes and stores
+    /// them. The transport aborts the request a little after the timeout by itself, since some
+    /// servers ignore it; aborting it early (a local change to push) is an `Offline(Aborted)` error.
+    pub async fn pull_wait(&self, timeout_ms: u32) -> Result<usize, SyncError> {
+        let id = self.checkpoint_id("pull");
+        let (mut checkpoint, mut rev) = self.start(&id).await?;
+        let request = protocol::changes_longpoll(&self.db, &checkpoint.last_seq, PAGE_SIZE, timeout_ms);
+        let page = read_changes(&json_body(&self.transport.send(request).await?)?)?;
+        let received = self.store_page(&page, &id, &mut checkpoint, &mut rev).await?;
+        // A full page means more are waiting: fetch them now rather than one long-poll each.
+        if page.changes.len() == PAGE_SIZE {
+            return Ok(received + self.pull().await?);
+        }
+        Ok(received)
+    }
+
+    /// Stores one `_changes` page: the revisions missing here, fetched with `_bulk_get`, and the
+    /// checkpoint after the page — in one transaction — then the server's copy of the checkpoint.
+    /// Also used by the live mode for each long-poll answer.
+    pub async fn store_page(&self, page: &ChangesPage, id: &str, checkpoint: &mut Checkpoint, rev: &mut Option<String>) -> Result<usize, SyncError> {
+        if page.last_seq == checkpoint.last_seq {
+            return Ok(0);
+        }
+        // Design documents (the server's validation rules) belong to the server, not the device.
+        let changes: Vec<&protocol::Change> = page.changes.iter().filter(|c| !c.id.starts_with("_design/")).collect();
+        let ids: Vec<String> = changes.iter().map(|c| c.id.clone()).collect();
+        let states = self.store.doc_states(&ids).await?;
+        let wanted: Vec<(String, String)> = changes
+            .iter()
+            .zip(&states)
+            .flat_map(|(change, state)| change.revs.iter().filter(|r| !state.tree.contains(r)).map(|r| (change.id.clone(), r.clone())))
+            .collect();
+        let mut ops = Vec::with_capacity(wanted.len() + 1);
+        if !wanted.is_empty() {
+            let fetched = read_bulk_get(&json_body(&self.transport.send(protocol::bulk_get(&self.db, &wanted)).await?)?)?;
+            for key in &wanted {
+                match fetched.get(key) {
+                    Some(Fetched::Doc(doc)) => ops.push(Op::ReceiveDoc(doc.clone())),
+                    // Replaced and compacted since the change was listed: the newer revision is
+                    // in a later change.
+                    Some(Fetched::Missing) => {}
+                    Some(Fetched::Error(error)) => return Err(SyncError::Server { status: 200, reason: format!("{} {}: {error}", key.0, key.1) }),
+                    None => return Err(SyncError::BadResponse(format!("_bulk_get left out {} {}", key.0, key.1))),
+                }
+            }
+        }
+        let received = ops.len();
+        let next = checkpoint.advanced(page.last_seq.clone());
+        ops.push(Op::PutMeta { key: Self::meta_key(id), value: next.to_json(None) });
+        self.store.apply(ops).await?;
+        *checkpoint = next;
+        if received > 0 {
+            self.settle_conflicts(&ids).await?;
+        }
+        self.save_remote_checkpoint(id, checkpoint, rev).await?;
+        Ok(received)
+    }
+
+    /// Merges the conflicts the merge rule can settle (a local change, pushed next time); the
+    /// others stay, every version kept, for the person to choose.
+    async fn settle_conflicts(&self, ids: &[String]) -> Result<(), SyncError> {
+        let states = self.store.doc_states(ids).await?;
+        let merges: Vec<Op> = states.iter().filter_map(|s| match settle(s) {
+            Settlement::Merge(op) => Some(op),
+            _ => None,
+        }).collect();
+        if !merges.is_empty() {
+            self.store.apply(merges).await?;
+        }
+        Ok(())
+    }
+
+    /// Pushes every local change the server lacks.
+    pub async fn push(&self) -> Result<Pushed, SyncError> {
+        let id = self.checkpoint_id("push");
+        let (mut checkpoint, mut rev) = self.start(&id).await?;
+        let mut since = checkpoint.last_seq.as_u64().unwrap_or(0);
+        let mut pushed = Pushed::default();
+        loop {
+            let changes = self.store.changes_since(since, PAGE_SIZE).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else { return Ok(pushed) };
+            // A local edit of a version that changed meanwhile is a conflict the merge rule may
+            // settle: settle it first, then push the result (it is a newer local change).
+            let merges: Vec<Op> = changes.iter().filter_map(|c| if let Settlement::Merge(op) = settle(&c.state) { Some(op) } else { None }).collect();
+            if !merges.is_empty() {
+                self.store.apply(merges).await?;
+                continue;
+            }
+            let leaves: BTreeMap<String, Vec<String>> = changes.iter().map(|c| (c.state.id.clone(), c.state.tree.leaves().into_iter().map(str::to_owned).collect())).collect();
+            let missing = read_revs_diff(&json_body(&self.transport.send(protocol::revs_diff(&self.db, &leaves)).await?)?)?;
+            let docs: Vec<Value> = changes
+                .iter()
+                .flat_map(|c| missing.get(&c.state.id).into_iter().flatten().filter_map(|r| c.state.revision_doc(r)))
+                .collect();
+            if !docs.is_empty() {
+                let refused = read_bulk_docs(&json_body(&self.transport.send(protocol::bulk_docs(&self.db, &docs)).await?)?)?;
+                // A refusal of one document (not allowed) is reported and the push goes on; any
+                // other failure stops it before the checkpoint moves, so it is retried.
+                if let Some(other) = refused.iter().find(|r| r.error != "forbidden" && r.error != "unauthorized") {
+                    return Err(SyncError::Server { status: 200, reason: format!("{}: {} {}", other.id, other.error, other.reason) });
+                }
+                pushed.sent += docs.len() - refused.len();
+                pushed.refused.extend(refused);
+            }
+            checkpoint = checkpoint.advanced(Value::from(last));
+            self.save_remote_checkpoint(&id, &checkpoint, &mut rev).await?;
+            self.store.apply(vec![Op::PutMeta { key: Self::meta_key(&id), value: checkpoint.to_json(None) }]).await?;
+            since = last;
+        }
+    }
+
+    /// How many local changes wait to be pushed.
+    pub async fn waiting(&self) -> Result<usize, SyncError> {
+        let id = self.checkpoint_id("push");
+        let since = self.local_checkpoint(&id).await?.and_then(|c| c.last_seq.as_u64()).unwrap_or(0);
+        Ok(self.store.count_changes_since(since).await?)
+    }
+}
