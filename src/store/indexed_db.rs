@@ -347,7 +347,7 @@ async fn read_seq(meta: &indexed_db_futures::object_store::ObjectStore<'_>) -> R
 }
 
 fn rev_record_of(record: &JsValue) -> Option<RevRecord> {
-    serde_json::from_value(json_of(record).ok()?).ok()
+    RevRecord::from_json(json_of(record).ok()?)
 }
 
 /// A document's state from its two records. A revision record that cannot be read is rebuilt from
@@ -366,7 +366,7 @@ fn load_state(id: &str, record: Option<&JsValue>, winner: Option<&JsValue>) -> R
 fn write_state(docs: &indexed_db_futures::object_store::ObjectStore<'_>, revs: &indexed_db_futures::object_store::ObjectStore<'_>, state: DocState, seq: u64) -> Result<(), StoreError> {
     let winner = state.winner_doc();
     let id = state.id.clone();
-    let record = serde_json::to_value(state.into_record(seq)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let record = state.into_record(seq).into_json();
     match winner {
         Some(doc) => docs.put(js_of(&doc)).build().map(drop).map_err(idb_error)?,
         None => docs.delete::<&str, _>(id.as_str()).build().map(drop).map_err(idb_error)?,

@@ -9,7 +9,6 @@
 //! Bodies are kept for the leaves (every conflicting version) and for a few generations of
 //! ancestors, which gives the merge rule a common base to compare both sides with.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -19,26 +18,20 @@ pub const ANCESTOR_BODIES_KEPT: usize = 5;
 /// Revision ids kept per branch, counted from its leaf, as CouchDB's default `_revs_limit`.
 pub const REVS_LIMIT: usize = 1000;
 
-/// One revision this replica knows of.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// One revision this replica knows of. Stored as `{ "p"?: parent, "d"?: true, "b"?: body }`
+/// (see `RevRecord::into_json`).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevNode {
     /// The revision it was made from; `None` for the first one, or when older ones were pruned.
-    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
-    #[serde(rename = "d", default, skip_serializing_if = "is_false")]
     pub deleted: bool,
     /// The document as of this revision, without `_id`, `_rev`, `_revisions` or `_conflicts`.
-    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Map<String, Value>>,
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-/// The revision tree of one document: every known revision by its id.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
+/// The revision tree of one document: every known revision by its id. Stored as an object of
+/// revision id → node.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevTree {
     pub nodes: BTreeMap<String, RevNode>,
 }

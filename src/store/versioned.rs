@@ -6,20 +6,76 @@
 //! changed). During a write both are loaded into a [`DocState`], changed by the rules here, and
 //! written back together in the same transaction.
 
-use super::revtree::{parse_rev, RevTree};
+use super::revtree::{parse_rev, RevNode, RevTree};
 use super::StoreError;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
-/// What the `revs` table holds for one document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What the `revs` table holds for one document: `{ "_id", "seq", "tree": { rev: node } }`.
+/// Written and read field by field ([`RevRecord::into_json`], [`RevRecord::from_json`]), not with
+/// serde's derive, which cost wasm for these three types alone.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevRecord {
-    #[serde(rename = "_id")]
     pub id: String,
     /// The local change sequence of the last write to this document (see [`super::Store::changes_since`]).
     pub seq: u64,
     /// The winner's body is not repeated here: it lives in the `docs` table.
     pub tree: RevTree,
+}
+
+impl RevRecord {
+    /// The record as stored: what serde's derive wrote (optional node fields left out when absent).
+    pub fn into_json(self) -> Value {
+        let nodes = self.tree.nodes.into_iter().map(|(rev, node)| {
+            let mut fields = Map::new();
+            if let Some(parent) = node.parent {
+                fields.insert("p".into(), Value::String(parent));
+            }
+            if node.deleted {
+                fields.insert("d".into(), Value::Bool(true));
+            }
+            if let Some(body) = node.body {
+                fields.insert("b".into(), Value::Object(body));
+            }
+            (rev, Value::Object(fields))
+        });
+        let mut record = Map::new();
+        record.insert("_id".into(), Value::String(self.id));
+        record.insert("seq".into(), Value::from(self.seq));
+        record.insert("tree".into(), Value::Object(nodes.collect()));
+        Value::Object(record)
+    }
+
+    /// A stored record, or `None` when it is not one (as serde's derive read it: unknown fields
+    /// ignored, `p`/`b` may be absent or null, `d` absent; a field of the wrong type refuses the
+    /// whole record, which is then rebuilt from the winner).
+    pub fn from_json(value: Value) -> Option<RevRecord> {
+        let Value::Object(mut record) = value else { return None };
+        let Value::String(id) = record.remove("_id")? else { return None };
+        let seq = record.remove("seq")?.as_u64()?;
+        let Value::Object(tree) = record.remove("tree")? else { return None };
+        let mut nodes = BTreeMap::new();
+        for (rev, node) in tree {
+            let Value::Object(mut node) = node else { return None };
+            let parent = match node.remove("p") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(p)) => Some(p),
+                Some(_) => return None,
+            };
+            let deleted = match node.remove("d") {
+                None => false,
+                Some(Value::Bool(d)) => d,
+                Some(_) => return None,
+            };
+            let body = match node.remove("b") {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(b)) => Some(b),
+                Some(_) => return None,
+            };
+            nodes.insert(rev, RevNode { parent, deleted, body });
+        }
+        Some(RevRecord { id, seq, tree: RevTree { nodes } })
+    }
 }
 
 /// Fields that describe a revision rather than belong to the document's content.
@@ -171,6 +227,40 @@ impl DocState {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rev_records_are_stored_as_the_serde_derive_stored_them() {
+        let body = json!({"type": "mood", "score": 3}).as_object().cloned();
+        let nodes = BTreeMap::from([
+            ("1-a".to_owned(), RevNode { parent: None, deleted: false, body: None }),
+            ("2-b".to_owned(), RevNode { parent: Some("1-a".into()), deleted: false, body: body.clone() }),
+            ("2-c".to_owned(), RevNode { parent: Some("1-a".into()), deleted: true, body: None }),
+        ]);
+        let record = RevRecord { id: "mood:1".into(), seq: 7, tree: RevTree { nodes } };
+        let stored = json!({"_id": "mood:1", "seq": 7, "tree": {
+            "1-a": {}, "2-b": {"p": "1-a", "b": {"type": "mood", "score": 3}}, "2-c": {"p": "1-a", "d": true}}});
+        assert_eq!(record.clone().into_json(), stored);
+        assert_eq!(RevRecord::from_json(stored), Some(record));
+        // Nulls for the optional fields, explicit `d: false` and unknown fields read as before.
+        let loose = json!({"_id": "x", "seq": 0, "extra": 1, "tree": {"1-a": {"p": null, "b": null, "d": false, "z": 2}}});
+        let read = RevRecord::from_json(loose).unwrap();
+        assert_eq!(read.tree.nodes.get("1-a"), Some(&RevNode::default()));
+        // A field of the wrong type refuses the record.
+        for bad in [
+            json!({"seq": 1, "tree": {}}),
+            json!({"_id": 1, "seq": 1, "tree": {}}),
+            json!({"_id": "x", "seq": -1, "tree": {}}),
+            json!({"_id": "x", "seq": 1.5, "tree": {}}),
+            json!({"_id": "x", "seq": 1, "tree": []}),
+            json!({"_id": "x", "seq": 1, "tree": {"1-a": {"p": 1}}}),
+            json!({"_id": "x", "seq": 1, "tree": {"1-a": {"d": null}}}),
+            json!({"_id": "x", "seq": 1, "tree": {"1-a": {"b": "text"}}}),
+            json!({"_id": "x", "seq": 1, "tree": {"1-a": 3}}),
+            json!("x"),
+        ] {
+            assert_eq!(RevRecord::from_json(bad.clone()), None, "{bad}");
+        }
+    }
 
     fn state() -> DocState {
         DocState::load("goal:1", None, None)
