@@ -168,6 +168,29 @@ async fn ids_sort_by_code_point_like_the_memory_store() {
 }
 
 #[wasm_bindgen_test]
+async fn known_documents_are_found_whatever_the_order_of_their_ids() {
+    // Reading a page's states first counts the keys between its smallest and largest id, in
+    // IndexedDB's order (UTF-16), where "🙂" comes before U+E000 although Rust puts it after.
+    let idb = make("state_bounds").await;
+    idb.apply(vec![Op::PutDoc(json!({"_id": "mood:\u{1F642}", "type": "mood"}))]).await.unwrap();
+    let ids = ["mood:\u{E000}", "mood:\u{1F642}", "mood:\u{FF61}"].map(String::from);
+    let states = idb.doc_states(&ids).await.unwrap();
+    assert_eq!(states.iter().map(|s| !s.tree.is_empty()).collect::<Vec<_>>(), [false, true, false]);
+    // A page of new documents only: nothing stored between its bounds, so nothing is known.
+    let fresh = ["mood:b", "mood:c"].map(String::from);
+    assert!(idb.doc_states(&fresh).await.unwrap().iter().all(|s| s.tree.is_empty()));
+    // A received revision of a known document, in a batch with new ones, extends its tree.
+    let rev = idb.get_doc("mood:\u{1F642}").await.unwrap().unwrap()["_rev"].as_str().unwrap().to_owned();
+    let (n, hash) = rev.split_once('-').unwrap();
+    let next = format!("{}-{}", n.parse::<u64>().unwrap() + 1, "f".repeat(32));
+    let received = json!({"_id": "mood:\u{1F642}", "_rev": next, "type": "mood", "score": 2,
+        "_revisions": {"start": n.parse::<u64>().unwrap() + 1, "ids": ["f".repeat(32), hash]}});
+    idb.apply(vec![Op::ReceiveDoc(received), Op::PutDoc(json!({"_id": "mood:\u{E000}", "type": "mood"}))]).await.unwrap();
+    let state = &idb.doc_states(&ids[1..2]).await.unwrap()[0];
+    assert_eq!(state.tree.leaves(), [next.as_str()], "the received revision extends the known one");
+}
+
+#[wasm_bindgen_test]
 fn dom_exceptions_map_to_store_errors() {
     let dom = |name: &str| web_sys::DomException::new_with_message_and_name("the message", name).unwrap();
     assert_eq!(error_from_dom(&dom("QuotaExceededError")), StoreError::QuotaExceeded);

@@ -16,7 +16,7 @@ use tandem::store::memory::MemoryStore;
 use tandem::store::{Op, Store};
 use tandem::sync::account::{sign_in, user_db_name};
 use tandem::sync::protocol::SyncError;
-use tandem::sync::replicate::{Pushed, Replication};
+use tandem::sync::replicate::{join, Pushed, Replication};
 use tandem::sync::transport::{Method, Request, Transport};
 
 /// The HTTP transport with every request's timeout cut to 2 s, so the proxy's delays trip it fast.
@@ -296,7 +296,7 @@ fn one_person_syncs_several_databases_each_with_its_own_checkpoint() {
     private.write((0..3).map(mood).collect());
     pair.write(vec![json!({"_id": "partner-checkin:1", "type": "partner-checkin", "author": user.name})]);
     // Both at once, as the app runs them.
-    let (a, b) = block_on(async { futures_util_join(private.replication().push(), pair.replication().push()).await });
+    let (a, b) = block_on(async { join(private.replication().push(), pair.replication().push()).await });
     assert_eq!((a.expect("private push").sent, b.expect("pair push").sent), (3, 1));
     assert_ne!(private.replication().checkpoint_id("push"), pair.replication().checkpoint_id("push"));
     assert_eq!(server_docs(&user).len(), 3, "nothing of the pair's database leaked into the private one");
@@ -305,27 +305,6 @@ fn one_person_syncs_several_databases_each_with_its_own_checkpoint() {
     assert!(pair_docs.body.contains("partner-checkin:1") && !pair_docs.body.contains("mood:"), "{}", pair_docs.body);
     assert_eq!(private.push().expect("again").sent, 0);
     assert_eq!(pair.push().expect("again").sent, 0);
-}
-
-/// Polls two futures in turn until both are done (the test needs no async runtime for this).
-async fn futures_util_join<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
-    let (mut ra, mut rb) = (None, None);
-    std::future::poll_fn(|cx| {
-        if ra.is_none() {
-            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if ra.is_some() && rb.is_some() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
-    })
-    .await;
-    (ra.expect("done"), rb.expect("done"))
 }
 
 #[test]

@@ -1,10 +1,12 @@
 // Shared helpers for the benchmarks. Benchmarks print figures; they never fail on timing.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DIST = `${ROOT}dist`;
+/** The build to measure: $TANDEM_DIST (e.g. a `trunk build --release --dist <dir>` of one's own), else dist/. */
+export const DIST = process.env.TANDEM_DIST ? resolve(process.env.TANDEM_DIST) : `${ROOT}dist`;
 
 /** One line naming the benchmark, the machine and the date, so a figure pasted anywhere says where it came from. */
 export function header(name) {

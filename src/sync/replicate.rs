@@ -17,6 +17,9 @@ use super::transport::{Method, Request, Transport};
 use crate::store::{Op, Store};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
 
 /// Documents per page: hundreds per store transaction, few enough for a cheap phone's memory.
 pub const PAGE_SIZE: usize = 500;
@@ -102,13 +105,19 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         let id = self.checkpoint_id("pull");
         let (mut checkpoint, mut rev) = self.start(&id).await?;
         let mut received = 0;
-        loop {
-            let page = read_changes(&json_body(&self.transport.send(protocol::changes(&self.db, &checkpoint.last_seq, PAGE_SIZE)).await?)?)?;
-            received += self.store_page(&page, &id, &mut checkpoint, &mut rev).await?;
-            if page.changes.len() < PAGE_SIZE {
-                return Ok(received);
-            }
+        let mut page = self.changes_page(&checkpoint.last_seq).await?;
+        while page.changes.len() >= PAGE_SIZE {
+            // The next page is on its way while this one is stored.
+            let since = page.last_seq.clone();
+            let (stored, next) = join(self.store_page(&page, &id, &mut checkpoint, &mut rev), self.changes_page(&since)).await;
+            received += stored?;
+            page = next?;
         }
+        Ok(received + self.store_page(&page, &id, &mut checkpoint, &mut rev).await?)
+    }
+
+    async fn changes_page(&self, since: &Value) -> Result<ChangesPage, SyncError> {
+        read_changes(&json_body(&self.transport.send(protocol::changes(&self.db, since, PAGE_SIZE)).await?)?)
     }
 
     /// Live mode: waits (long-poll) up to `timeout_ms` for the server's next changes and stores
@@ -143,6 +152,15 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
             .zip(&states)
             .flat_map(|(change, state)| change.revs.iter().filter(|r| !state.tree.contains(r)).map(|r| (change.id.clone(), r.clone())))
             .collect();
+        // Only a document this replica already had, or one that gets more than one revision now,
+        // can be in conflict after this page: the others need no second look (a first sync).
+        let mut maybe_conflicted: Vec<String> = changes.iter().zip(&states).filter(|(_, state)| !state.tree.is_empty()).map(|(c, _)| c.id.clone()).collect();
+        let mut per_id: BTreeMap<&str, usize> = BTreeMap::new();
+        for (id, _) in &wanted {
+            *per_id.entry(id.as_str()).or_default() += 1;
+        }
+        let several: Vec<String> = per_id.into_iter().filter(|(id, n)| *n > 1 && !maybe_conflicted.iter().any(|m| m == id)).map(|(id, _)| id.to_owned()).collect();
+        maybe_conflicted.extend(several);
         let mut ops = Vec::with_capacity(wanted.len() + 1);
         if !wanted.is_empty() {
             let fetched = read_bulk_get(&json_body(&self.transport.send(protocol::bulk_get(&self.db, &wanted)).await?)?)?;
@@ -162,8 +180,8 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         ops.push(Op::PutMeta { key: Self::meta_key(id), value: next.to_json(None) });
         self.store.apply(ops).await?;
         *checkpoint = next;
-        if received > 0 {
-            self.settle_conflicts(&ids).await?;
+        if received > 0 && !maybe_conflicted.is_empty() {
+            self.settle_conflicts(&maybe_conflicted).await?;
         }
         self.save_remote_checkpoint(id, checkpoint, rev).await?;
         Ok(received)
@@ -228,4 +246,31 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         let since = self.local_checkpoint(&id).await?.and_then(|c| c.last_seq.as_u64()).unwrap_or(0);
         Ok(self.store.count_changes_since(since).await?)
     }
+}
+
+/// Runs two futures at once; both run to the end, whatever the first one gives. (No async runtime
+/// or futures crate needed for this one use.)
+pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                (ra, rb) = (a, b);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }

@@ -49,6 +49,28 @@ pub fn measure_since(name: &str, start: f64) {
     let _ = performance_measure(name, &options);
 }
 
+/// `performance.now()`: a start for [`measure_since`].
+pub fn now_ms() -> f64 {
+    performance_now()
+}
+
+/// Records the pull measure the sync benchmark reads: `tandem:pull`, from `start` to now, with
+/// the revisions received and the wasm memory size in its detail.
+pub fn measure_pull(start: f64, received: usize) {
+    #[cfg(target_arch = "wasm32")]
+    let wasm_bytes = core::arch::wasm32::memory_size(0) as f64 * 65536.0;
+    #[cfg(not(target_arch = "wasm32"))]
+    let wasm_bytes = 0.0;
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"received".into(), &(received as f64).into());
+    let _ = js_sys::Reflect::set(&detail, &"wasmBytes".into(), &wasm_bytes.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance_now().into());
+    let _ = js_sys::Reflect::set(&options, &"detail".into(), &detail);
+    let _ = performance_measure("tandem:pull", &options);
+}
+
 pub fn mark(name: &str) {
     let _ = performance_mark(name);
 }

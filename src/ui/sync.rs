@@ -213,7 +213,9 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
         }
         let result = async {
             replication.push().await?;
+            let start = platform::now_ms();
             let pulled = replication.pull().await?;
+            platform::measure_pull(start, pulled); // read by end2end/bench/sync.mjs
             synced(ctx, pulled);
             // Live: wait for the server's next change, then go round again (pushing first).
             let pulled = replication.pull_wait(LONGPOLL_MS).await?;
