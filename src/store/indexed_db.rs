@@ -13,7 +13,7 @@
 
 use super::schema::{self, v1, v2};
 use super::versioned::{DocState, RevRecord};
-use super::{apply_doc_ops, doc_ids_of, Applied, Change, Changed, Loaded, Op, Store, StoreError, Unreadable, LOCAL_SEQ_KEY};
+use super::{apply_doc_ops, sequence_changes, doc_ids_of, Applied, Change, Loaded, Op, Store, StoreError, Unreadable, LOCAL_SEQ_KEY};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, JSError, OpenDbError};
 use indexed_db_futures::factory::DBFactory;
@@ -252,18 +252,7 @@ impl Store for IdbStore {
             let mut states: BTreeMap<String, DocState> = doc_ids.iter().cloned().zip(loaded).collect();
             let (done, changed) = apply_doc_ops(&ops, &mut states)?;
             applied = done;
-            let mut written = Vec::with_capacity(changed.len());
-            for Changed { id, locally } in changed {
-                let Some(state) = states.remove(&id) else { continue };
-                let record_seq = if locally {
-                    seq += 1;
-                    seq
-                } else {
-                    state.seq
-                };
-                written.push((state, record_seq));
-            }
-            write_states(&docs, &revs, written)?;
+            write_states(&docs, &revs, sequence_changes(changed, &mut states, &mut seq))?;
             meta.put(kv_js(LOCAL_SEQ_KEY, &Value::from(seq))).build().map_err(idb_error)?;
         }
         for op in &ops {

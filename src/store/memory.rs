@@ -1,7 +1,7 @@
 //! An in-memory store with the same semantics as the IndexedDB one, for native tests.
 
 use super::versioned::{DocState, RevRecord};
-use super::{apply_doc_ops, doc_ids_of, Applied, Change, Changed, Loaded, Op, Store, StoreError, LOCAL_SEQ_KEY};
+use super::{apply_doc_ops, sequence_changes, doc_ids_of, Applied, Change, Loaded, Op, Store, StoreError, LOCAL_SEQ_KEY};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -60,14 +60,8 @@ impl Store for MemoryStore {
         let mut states: BTreeMap<String, DocState> = doc_ids_of(&ops)?.into_iter().map(|id| (id.clone(), t.state(&id))).collect();
         let (applied, changed) = apply_doc_ops(&ops, &mut states)?;
         let mut seq = t.meta.get(LOCAL_SEQ_KEY).and_then(Value::as_u64).unwrap_or(0);
-        for Changed { id, locally } in changed {
-            let Some(state) = states.remove(&id) else { continue };
-            let record_seq = if locally {
-                seq += 1;
-                seq
-            } else {
-                state.seq
-            };
+        for (state, record_seq) in sequence_changes(changed, &mut states, &mut seq) {
+            let id = state.id.clone();
             match state.winner_doc() {
                 Some(doc) => t.docs.insert(id.clone(), doc),
                 None => t.docs.remove(&id),

@@ -200,6 +200,25 @@ pub fn apply_doc_ops(ops: &[Op], states: &mut std::collections::BTreeMap<String,
     Ok((applied, changed))
 }
 
+/// The states a batch changed, each with the sequence number its record gets: the next numbers for
+/// documents changed on this device, their own for documents that only received revisions (what
+/// came from the server is never pushed back to it). `seq`, the last number given out, advances.
+pub fn sequence_changes(changed: Vec<Changed>, states: &mut std::collections::BTreeMap<String, DocState>, seq: &mut u64) -> Vec<(DocState, u64)> {
+    changed
+        .into_iter()
+        .filter_map(|Changed { id, locally }| {
+            let state = states.remove(&id)?;
+            let record_seq = if locally {
+                *seq += 1;
+                *seq
+            } else {
+                state.seq
+            };
+            Some((state, record_seq))
+        })
+        .collect()
+}
+
 /// Checks a batch's documents before anything is written and returns the ids of the documents
 /// it writes, each once, in first-seen order.
 pub fn doc_ids_of(ops: &[Op]) -> Result<Vec<String>, StoreError> {
