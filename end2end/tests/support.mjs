@@ -17,6 +17,7 @@ export const SCREENS = [
   { name: 'Today', path: '/' },
   { name: 'Mood', path: '/mood' },
   { name: 'Goals', path: '/goals' },
+  { name: 'My values', path: '/values' },
   { name: 'Partner', path: '/partner' },
   { name: 'Group', path: '/group' },
   { name: 'Help', path: '/help' },

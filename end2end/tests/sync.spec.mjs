@@ -194,3 +194,50 @@ test('the same words edited differently on two phones are both kept until the pe
   await phoneA.close();
   await phoneB.close();
 });
+
+test('the same goal edited on two offline phones keeps both edits', async ({ browser }) => {
+  const user = await freshUser('goal');
+  const [phoneA, phoneB] = [await browser.newContext(), await browser.newContext()];
+  const [a, b] = [await phoneA.newPage(), await phoneB.newPage()];
+  const inColumn = (page, column, title) =>
+    page.getByRole('list', { name: column, exact: true }).getByRole('listitem').filter({ hasText: title });
+
+  await signIn(a, user);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await a.goto('/goals');
+  await a.getByRole('button', { name: 'New goal', exact: true }).click();
+  await a.getByRole('textbox', { name: 'Goal title', exact: true }).fill('Call my sister');
+  await a.getByRole('button', { name: 'Save goal', exact: true }).click();
+  await expect(inColumn(a, 'This week', 'Call my sister')).toHaveCount(1);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await signIn(b, user);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+  await b.goto('/goals');
+  await expect(inColumn(b, 'This week', 'Call my sister')).toHaveCount(1);
+
+  // Offline, phone A renames the goal and phone B starts it.
+  await phoneA.setOffline(true);
+  await phoneB.setOffline(true);
+  await inColumn(a, 'This week', 'Call my sister').getByRole('button', { name: 'Edit', exact: true }).click();
+  await a.getByRole('textbox', { name: 'Goal title', exact: true }).fill('Call my sister on Sunday');
+  await a.getByRole('button', { name: 'Save goal', exact: true }).click();
+  await expect(inColumn(a, 'This week', 'Call my sister on Sunday')).toHaveCount(1);
+  await inColumn(b, 'This week', 'Call my sister').getByRole('button', { name: 'Move to Doing', exact: true }).click();
+  await expect(inColumn(b, 'Doing', 'Call my sister')).toHaveCount(1);
+  await expect(syncStatus(a)).toHaveText('Offline — 1 change waiting');
+  await expect(syncStatus(b)).toHaveText('Offline — 1 change waiting');
+
+  await phoneA.setOffline(false);
+  await expect(syncStatus(a)).toHaveText(/^Synced/);
+  await phoneB.setOffline(false);
+  await expect(syncStatus(b)).toHaveText(/^Synced/);
+  for (const page of [a, b]) {
+    await expect(async () => {
+      await page.reload();
+      await expect(inColumn(page, 'Doing', 'Call my sister on Sunday')).toHaveCount(1, { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByRole('region', { name: 'Changed on two devices' })).toHaveCount(0);
+  }
+  await phoneA.close();
+  await phoneB.close();
+});

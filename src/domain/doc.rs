@@ -101,6 +101,8 @@ pub trait Document: Sized {
     /// The newest schema version this build writes and understands.
     const SCHEMA: u32;
     fn header(&self) -> &Header;
+    /// For the revision a save gave it.
+    fn header_mut(&mut self) -> &mut Header;
     /// Fields this version does not know, written back as they came.
     fn extra(&self) -> &Extra;
     /// Reads the document from its stored fields: the header, its own fields, and last

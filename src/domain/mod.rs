@@ -4,17 +4,29 @@
 pub mod checkin;
 pub mod crisis;
 pub mod doc;
+pub mod goal;
 pub mod id;
 pub mod merge;
+pub mod milestone;
 pub mod mood;
 pub mod mood_trends;
 pub mod order;
+pub mod progress;
+pub mod prompts;
+pub mod review;
+pub mod streak;
 pub mod text;
 pub mod time;
+pub mod values;
+pub mod week;
 
 /// Keys of the drafts kept on every keystroke, one per form.
 pub mod draft_keys {
     pub const MOOD: &str = "mood";
     pub const QUICK_MOOD: &str = "quick-mood";
     pub const CHECKIN: &str = "checkin";
+    pub const GOAL: &str = "goal";
+    pub const VALUES: &str = "values";
+    pub const REVIEW: &str = "review";
+    pub const SOBER_SINCE: &str = "sober-since";
 }

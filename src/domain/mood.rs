@@ -129,6 +129,9 @@ impl Document for MoodEntry {
     fn header(&self) -> &Header {
         &self.header
     }
+    fn header_mut(&mut self) -> &mut Header {
+        &mut self.header
+    }
     fn extra(&self) -> &Extra {
         &self.extra
     }

@@ -96,4 +96,48 @@ mod tests {
         assert_eq!(chosen.winner_doc().unwrap()["how_i_feel"], fields[0].other.clone().unwrap());
         assert_eq!(settle(&chosen), Settlement::None);
     }
+
+    /// A goal edited on two devices while offline: the title on one, the column on the other.
+    fn goal_conflict(mine: impl FnOnce(&mut crate::domain::goal::Goal), theirs: impl FnOnce(&mut crate::domain::goal::Goal)) -> DocState {
+        use crate::domain::doc::encode;
+        use crate::domain::goal::{save_goal, GoalDraft};
+        use crate::domain::time::{LocalDay, Now, Timestamp};
+        let now = Now { at: Timestamp::parse_rfc3339("2026-11-16T09:00:00Z").unwrap(), utc_offset_minutes: 0 };
+        let draft = GoalDraft { title: "Call my sister".into(), why: "family".into(), ..Default::default() };
+        let goal = save_goal(None, &draft, LocalDay::parse("2026-11-16").unwrap(), now, || "goal:1".into()).unwrap();
+        let mut s = DocState::load("goal:1", None, None);
+        let base = s.edit(&encode(&goal)).unwrap();
+        let (mut a, mut b) = (goal.clone(), goal);
+        a.header.rev = Some(base.clone());
+        mine(&mut a);
+        s.edit(&encode(&a)).unwrap();
+        theirs(&mut b);
+        let mut theirs = encode(&b);
+        theirs["_rev"] = json!("2-ffff");
+        theirs["_revisions"] = json!({"start": 2, "ids": ["ffff", base.split_once('-').unwrap().1]});
+        s.receive(&theirs).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_goal_edited_on_two_devices_keeps_both_edits_to_different_fields() {
+        use crate::domain::goal::GoalStatus;
+        let s = goal_conflict(|g| g.title = "Call my sister on Sunday".into(), |g| g.status = GoalStatus::Doing);
+        let Settlement::Merge(Op::ResolveConflict { doc, .. }) = settle(&s) else { panic!("expected a merge") };
+        assert_eq!((doc["title"].as_str(), doc["status"].as_str(), doc["why"].as_str()), (Some("Call my sister on Sunday"), Some("doing"), Some("family")));
+        let goal: crate::domain::goal::Goal = crate::domain::doc::decode(&doc).unwrap();
+        assert_eq!(goal.status, GoalStatus::Doing);
+    }
+
+    #[test]
+    fn a_goal_title_edited_differently_on_two_devices_is_the_persons_choice() {
+        let s = goal_conflict(|g| g.title = "Call my sister".into(), |g| g.title = "Visit my sister".into());
+        // Only the title changed differently: the same title on one side means no change there, so it merges.
+        assert!(matches!(settle(&s), Settlement::Merge(_)));
+        let s = goal_conflict(|g| g.title = "Phone my sister".into(), |g| g.title = "Visit my sister".into());
+        let Settlement::Choose { fields, .. } = settle(&s) else { panic!("expected a choice") };
+        assert_eq!(fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["title"]);
+        let both = [fields[0].winner.clone(), fields[0].other.clone()];
+        assert!(both.contains(&Some(json!("Phone my sister"))) && both.contains(&Some(json!("Visit my sister"))));
+    }
 }

@@ -1,7 +1,9 @@
 //! The shell: header with "Get help now", the routes, and the bottom navigation.
 
 use super::platform;
-use super::routes::coming_soon::{GoalsPage, GroupPage, PartnerPage};
+use super::routes::coming_soon::{GroupPage, PartnerPage};
+use super::routes::goals::GoalsPage;
+use super::routes::values::ValuesPage;
 use super::routes::help::HelpPage;
 use super::routes::mood::MoodPage;
 use super::routes::not_found::NotFound;
@@ -40,6 +42,7 @@ pub fn App(
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/mood") view=MoodPage />
                     <Route path=path!("/goals") view=GoalsPage />
+                    <Route path=path!("/values") view=ValuesPage />
                     <Route path=path!("/partner") view=PartnerPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />

@@ -90,3 +90,43 @@ pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> 
     let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
     Ok(DocList { docs, unreadable: unreadable.len() + bad.len() })
 }
+
+/// Writes documents, with any other ops (a draft to clear) in the same batch, and returns them
+/// with the revisions the store gave them; sync is told so they are pushed at once.
+/// Call it where the screen's context is at hand (an event handler), then await the future:
+/// the sync context is looked up at the call, not inside the task.
+pub fn save_docs<D: crate::domain::doc::Document>(storage: AppStorage, mut docs: Vec<D>, also: Vec<crate::store::Op>) -> impl std::future::Future<Output = Result<Vec<D>, String>> {
+    let sync = use_context::<super::sync::SyncContext>();
+    async move {
+        let store = storage.store().map_err(|e| e.user_message())?;
+        let mut ops: Vec<crate::store::Op> = docs.iter().map(|d| crate::store::Op::PutDoc(crate::domain::doc::encode(d))).collect();
+        ops.extend(also);
+        let applied = crate::store::Store::apply(&*store, ops).await.map_err(|e| e.user_message())?;
+        for d in &mut docs {
+            let rev = applied.rev_of(&d.header().id).map(str::to_owned);
+            d.header_mut().rev = rev;
+        }
+        if let Some(sync) = sync {
+            sync.changed();
+        }
+        Ok(docs)
+    }
+}
+
+/// Puts saved documents into a loaded list, replacing older versions of the same ids.
+pub fn upsert<D>(list: RwSignal<Loading<DocList<D>>>, saved: &[D])
+where
+    D: crate::domain::doc::Document + Clone + Send + Sync + 'static,
+{
+    list.try_update(|l| {
+        if let Loading::Ready(l) = l {
+            l.docs.retain(|d| !saved.iter().any(|s| s.header().id == d.header().id));
+            l.docs.extend(saved.iter().cloned());
+        }
+    });
+}
+
+/// The loaded documents (empty while loading or after a failure).
+pub fn loaded<D: Clone + Send + Sync + 'static>(list: RwSignal<Loading<DocList<D>>>) -> Vec<D> {
+    list.with(|l| if let Loading::Ready(l) = l { l.docs.clone() } else { Vec::new() })
+}

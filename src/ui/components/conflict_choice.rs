@@ -18,6 +18,18 @@ fn field_label(field: &str) -> &str {
         "challenge" => "A challenge",
         "note" => "Note",
         "title" => "Goal title",
+        "why" => "Why it matters",
+        "steps" => "Steps",
+        "due" => "Due day",
+        "status" => "Where it is on the board",
+        "audience" => "Who sees this",
+        "ranked" => "Your values, in order",
+        "own" => "Your own values",
+        "outcome" => "How did it go?",
+        "helped" => "What helped",
+        "in_the_way" => "What got in the way",
+        "sober_since" => "Sober since",
+        "week_start" => "My week starts on",
         other => other,
     }
 }
@@ -26,6 +38,7 @@ fn shown(value: &Option<Value>) -> String {
     match value {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         Some(Value::String(_)) | Some(Value::Null) | None => "(left empty)".into(),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
         Some(other) => other.to_string(),
     }
 }

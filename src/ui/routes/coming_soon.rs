@@ -1,4 +1,4 @@
-//! Goals, Partner and Group: placeholders that say plainly what is coming.
+//! Partner and Group: placeholders that say plainly what is coming.
 
 use crate::ui::platform;
 use leptos::prelude::*;
@@ -12,15 +12,6 @@ fn coming(title: &'static str, intro: &'static str, points: &'static [&'static s
             <ul class="plain-list">{points.iter().map(|p| view! { <li>{*p}</li> }).collect_view()}</ul>
         </div>
     }
-}
-
-#[component]
-pub fn GoalsPage() -> impl IntoView {
-    coming("Goals", "Weekly goals you say out loud, and follow through on with others.", &[
-        "A board for this week: to do, doing, done, carried over.",
-        "Each goal linked to what matters to you — your values.",
-        "A short weekly review, and peers who ask how it went.",
-    ])
 }
 
 #[component]

@@ -1,8 +1,10 @@
 //! One file per route.
 
 pub mod coming_soon;
+pub mod goals;
 pub mod help;
 pub mod mood;
 pub mod not_found;
 pub mod settings;
 pub mod today;
+pub mod values;

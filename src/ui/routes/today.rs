@@ -4,6 +4,7 @@ use crate::domain::checkin::CheckIn;
 use crate::ui::components::checkin_form::CheckInForm;
 use crate::ui::components::checkin_history::CheckInHistory;
 use crate::ui::components::conflict_choice::ConflictChoice;
+use crate::ui::components::milestones::Milestones;
 use crate::ui::components::quick_mood::QuickMood;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs_into, use_storage, DocList, Loading};
@@ -51,6 +52,7 @@ pub fn TodayPage() -> impl IntoView {
                     view! { <p class="loading">"Opening your check-in…"</p> }.into_any()
                 }}
             </section>
+            <Milestones checkins today />
             <section class="card coming-soon" aria-labelledby="today-soon">
                 <h2 id="today-soon">"Partner and group"</h2>
                 <p>"Your partner's latest check-in and your group's open round will show here once you're paired and in a group."</p>

@@ -1,0 +1,174 @@
+//! The weekly review: for each goal of the week, done / partly / not this time, what helped and
+//! what got in the way; unfinished goals carry over to the next week with one tap.
+
+use super::save_status::{status_of, FormFooter, Saves};
+use crate::domain::draft_keys;
+use crate::domain::goal::{carry_over, carry_target, in_week, is_carried, Goal, GoalStatus};
+use crate::domain::review::{save_review, week_to_review, Outcome, Review, ReviewDraft, ReviewEntryDraft};
+use crate::domain::time::hhmm_at;
+use crate::domain::week::Week;
+use crate::ui::draft::use_draft_then;
+use crate::ui::platform;
+use crate::ui::storage::{loaded, save_docs, upsert, use_storage, DocList, Loading};
+use leptos::prelude::*;
+
+fn blank(d: &ReviewDraft) -> bool {
+    d.entries.iter().all(|e| e.outcome.is_none() && e.helped.trim().is_empty() && e.in_the_way.trim().is_empty())
+}
+
+#[component]
+pub fn WeekReview(
+    goals: RwSignal<Loading<DocList<Goal>>>,
+    reviews: RwSignal<Loading<DocList<Review>>>,
+    /// The current week.
+    week: Memo<Week>,
+) -> impl IntoView {
+    let storage = use_storage();
+    let review_week = Memo::new(move |_| {
+        let current = week.get();
+        Week::containing(week_to_review(&loaded(goals), &loaded(reviews), current.start()), current.week_start())
+    });
+    // What the form shows: the draft's answers for this week over the saved ones.
+    let form = move |d: &ReviewDraft| d.for_week(review_week.get_untracked().start(), &loaded(goals), &loaded(reviews));
+    let draft = use_draft_then::<ReviewDraft>(draft_keys::REVIEW, Box::new(|_| {}));
+    let problems = RwSignal::new(Vec::<String>::new());
+    let carry_problem = RwSignal::new(None::<String>);
+    let saves = Saves::new();
+    let edit = move |t: f64, goal_id: String, change: Box<dyn FnOnce(&mut ReviewEntryDraft)>| {
+        draft.edit(t, move |d| {
+            *d = form(d);
+            if let Some(e) = d.entry_mut(&goal_id) {
+                change(e)
+            }
+        })
+    };
+    let save = move |submitted: ReviewDraft| {
+        let now = platform::now();
+        let filled = form(&submitted);
+        match save_review(&filled, &loaded(goals), &loaded(reviews), now) {
+            Err(ps) => problems.set(ps.iter().map(ToString::to_string).collect()),
+            Ok(docs) => {
+                let write = save_docs(storage, docs, vec![draft.delete_op()]);
+                saves.run(async move {
+                    match write.await {
+                        Ok(saved) => {
+                            problems.set(Vec::new());
+                            upsert(reviews, &saved);
+                            let at = saved.first().map(|r| hhmm_at(r.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
+                            draft.after_save(&submitted, true, at);
+                        }
+                        Err(m) => problems.set(vec![m]),
+                    }
+                })
+            }
+        }
+    };
+    let carry = move |goal: Goal| {
+        let now = platform::now();
+        let into = carry_target(goal.week, week.get_untracked().start());
+        let Some(carried) = carry_over(&goal, into, now) else { return };
+        let write = save_docs(storage, vec![carried], Vec::new());
+        leptos::task::spawn_local(async move {
+            match write.await {
+                Ok(saved) => {
+                    carry_problem.try_set(None);
+                    upsert(goals, &saved);
+                }
+                Err(m) => {
+                    carry_problem.try_set(Some(m));
+                }
+            }
+        });
+    };
+    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(blank), None));
+    let week_goals = Memo::new(move |_| {
+        let start = review_week.get().start();
+        let mut list: Vec<Goal> = loaded(goals).into_iter().filter(|g| in_week(g, start)).collect();
+        crate::domain::order::sort_by(&mut list, |a, b| a.header.created_at.cmp(&b.header.created_at));
+        list
+    });
+
+    let goal_part = move |(i, goal): (usize, Goal)| {
+        let gid = goal.header.id.clone();
+        let entry = move |gid: String| move || draft.value.with(|d| form(d).entries.into_iter().find(|e| e.goal_id == gid));
+        let outcome_of = entry(gid.clone());
+        let text_of = move |gid: String, which: fn(&ReviewEntryDraft) -> String| {
+            let get = entry(gid);
+            move || {
+                draft.replaced.track();
+                untrack(&get).map(|e| which(&e)).unwrap_or_default()
+            }
+        };
+        let all_goals = move || loaded(goals);
+        let carried_goal = goal.clone();
+        let carried = move || is_carried(&carried_goal, &all_goals());
+        let can_carry_goal = goal.clone();
+        let outcome_for_carry = entry(gid.clone());
+        let can_carry = move || can_carry_goal.status != GoalStatus::Done && outcome_for_carry().and_then(|e| e.outcome) != Some(Outcome::Done);
+        let target = Week::containing(carry_target(goal.week, week.get_untracked().start()), week.get_untracked().week_start()).label();
+        let (g_helped, g_way, g_carry) = (gid.clone(), gid.clone(), goal.clone());
+        view! {
+            <fieldset class="review-goal">
+                <legend>{goal.title.clone()}</legend>
+                <fieldset class="review-goal__outcome">
+                    <legend>"How did it go?"</legend>
+                    {Outcome::ALL.into_iter().map(|o| {
+                        let (gid, current) = (gid.clone(), outcome_of.clone());
+                        view! {
+                            <label class="radio">
+                                <input type="radio" name=format!("review-outcome-{i}")
+                                    prop:checked=move || current().and_then(|e| e.outcome) == Some(o)
+                                    on:change=move |ev| edit(ev.time_stamp(), gid.clone(), Box::new(move |e| e.outcome = Some(o))) />
+                                <span>{o.label()}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for=format!("review-helped-{i}")>"What helped"</label>
+                    <textarea id=format!("review-helped-{i}") rows="2"
+                        prop:value=text_of(gid.clone(), |e| e.helped.clone())
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(ev.time_stamp(), g_helped.clone(), Box::new(move |e| e.helped = v)) } />
+                </div>
+                <div class="field">
+                    <label for=format!("review-way-{i}")>"What got in the way"</label>
+                    <textarea id=format!("review-way-{i}") rows="2"
+                        prop:value=text_of(gid.clone(), |e| e.in_the_way.clone())
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(ev.time_stamp(), g_way.clone(), Box::new(move |e| e.in_the_way = v)) } />
+                </div>
+                {move || if carried() {
+                    Some(view! { <p class="review-goal__carried">{format!("Carried over to {target}.")}</p> }.into_any())
+                } else if can_carry() {
+                    let g = g_carry.clone();
+                    Some(view! { <button type="button" class="secondary" on:click=move |_| carry(g.clone())>"Carry over to next week"</button> }.into_any())
+                } else {
+                    None
+                }}
+            </fieldset>
+        }
+    };
+
+    view! {
+        <section class="card week-review" role="region" aria-label="Weekly review">
+            <h2>"Weekly review"</h2>
+            <p class="week-review__week">{move || {
+                let (rw, current) = (review_week.get(), week.get());
+                if rw == current { format!("This week, {}", rw.label()) } else { format!("Week of {} — not reviewed yet", rw.label()) }
+            }}</p>
+            {move || if week_goals.with(Vec::is_empty) {
+                view! { <p class="hint">"No goals this week yet. Add one with New goal, then come back at the week's end."</p> }.into_any()
+            } else {
+                view! {
+                    <form class="week-review__form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        save(draft.value.get_untracked());
+                    }>
+                        {move || week_goals.get().into_iter().enumerate().map(goal_part).collect_view()}
+                        <FormFooter label="Save review" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
+                    </form>
+                }.into_any()
+            }}
+            <p role="alert">{move || carry_problem.get()}</p>
+        </section>
+    }
+}
