@@ -168,6 +168,15 @@ test('a goal draft survives a reload, editing a goal keeps its place, and touch 
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await expect(column(page, 'Done').getByRole('listitem').filter({ hasText: 'Go to three meetings' })).toHaveCount(1);
 
+  // Deleting asks first, then the goal is gone, also after a reload.
+  await card(page, 'Go to three meetings').getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete goal', exact: true }).click();
+  await page.getByRole('button', { name: 'Yes, delete this goal', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Go to three meetings' })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'New goal', exact: true })).toBeEnabled();
+  await expect(page.getByRole('heading', { name: 'Go to three meetings' })).toHaveCount(0);
+
   // A goal with no title is refused, and the words typed so far are kept.
   await page.getByRole('button', { name: 'New goal', exact: true }).click();
   await page.getByRole('textbox', { name: 'Steps (optional, one per line)', exact: true }).fill('ask Sam');

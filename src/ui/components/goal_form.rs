@@ -55,6 +55,32 @@ pub fn GoalForm(
             }
         })
     };
+    let confirm_delete = RwSignal::new(false);
+    let delete = move || {
+        let Some(id) = draft.value.with_untracked(|d| d.editing.clone()) else { return };
+        let store = storage.store();
+        let clear = draft.delete_op();
+        let sync = use_context::<crate::ui::sync::SyncContext>();
+        saves.run(async move {
+            let result = match store {
+                Ok(store) => crate::store::Store::apply(&*store, vec![crate::store::Op::DeleteDoc(id.clone()), clear]).await.map_err(|e| e.user_message()),
+                Err(e) => Err(e.user_message()),
+            };
+            match result {
+                Ok(_) => {
+                    confirm_delete.set(false);
+                    problems.set(Vec::new());
+                    goals.update(|l| if let Loading::Ready(l) = l { l.docs.retain(|g| g.header.id != id) });
+                    draft.replace(GoalDraft::default());
+                    if let Some(sync) = sync {
+                        sync.changed();
+                    }
+                    focus_soon("new-goal");
+                }
+                Err(m) => problems.set(vec![m]),
+            }
+        })
+    };
     let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(GoalDraft::is_blank), None));
     let open = move || draft.value.with(|d| d.open || !d.is_blank());
     let value_options = move || {
@@ -133,6 +159,17 @@ pub fn GoalForm(
                             draft.replaced.notify();
                             focus_soon("new-goal");
                         }>"Cancel"</button>
+                        {move || draft.value.with(|d| d.editing.is_some()).then(|| if confirm_delete.get() {
+                            view! {
+                                <div class="goal-form__delete" role="group" aria-label="Delete this goal?">
+                                    <p>"Delete this goal? This cannot be undone."</p>
+                                    <button type="button" class="secondary" on:click=move |_| delete()>"Yes, delete this goal"</button>
+                                    <button type="button" class="secondary" on:click=move |_| confirm_delete.set(false)>"Keep it"</button>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! { <button type="button" class="secondary" on:click=move |_| confirm_delete.set(true)>"Delete goal"</button> }.into_any()
+                        })}
                     </form>
                 }.into_any()
             } else {
