@@ -26,7 +26,7 @@ pass() { result[$current]="passed ($((SECONDS - started)) s)"; current=""; }
 begin native "cargo test (host)"
 cargo test --lib
 # The sync client: recorded answers, the test support itself, then the local backend (node, started by the tests).
-cargo test --test sync_recorded --test sync_support_selftest --test sync_native
+cargo test --test sync_recorded --test sync_support_selftest --test sync_native --test facilitator_native
 if grep -rqE '^[[:space:]]*//[/!].*```' src; then cargo test --doc; else echo "(no doctests in src/)"; fi
 pass
 

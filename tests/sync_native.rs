@@ -308,6 +308,39 @@ fn one_person_syncs_several_databases_each_with_its_own_checkpoint() {
 }
 
 #[test]
+fn one_store_pushes_each_document_only_to_its_own_database() {
+    let backend = Backend::shared();
+    let user = backend.new_user("routed");
+    let pair_db = support::backend::unique_name("pair");
+    backend.create_db(&pair_db, &[&user.name]);
+    let phone = Device::new("phone", &backend.url, &user);
+    let is_pair = |s: &tandem::store::versioned::DocState| tandem::sync::replicate::routing_body(s)["type"] == "partner-checkin";
+    let pair = Replication { store: &phone.store, transport: &phone.transport, db: pair_db.clone(), pairing: "test|phone".into() };
+    phone.write((0..3).map(mood).collect());
+    phone.write(vec![json!({"_id": "partner-checkin:1", "type": "partner-checkin", "author": user.name, "pair_id": "p"})]);
+    let (private_sent, pair_sent) = block_on(async {
+        let private = phone.replication();
+        let a = private.push_where(&|s| !is_pair(s)).await.expect("private push").sent;
+        let b = pair.push_where(&is_pair).await.expect("pair push").sent;
+        (a, b)
+    });
+    assert_eq!((private_sent, pair_sent), (3, 1));
+    assert!(server_docs(&user).iter().all(|(id, _)| id.starts_with("mood:")), "the partner check-in stayed out of the private database");
+    let owner = backend.login(&user);
+    let pair_docs = block_on(owner.send(Request::get(format!("/{pair_db}/_all_docs")))).expect("_all_docs");
+    assert!(pair_docs.body.contains("partner-checkin:1") && !pair_docs.body.contains("mood:"), "{}", pair_docs.body);
+    // Deleted, the check-in still goes where its last content says: a tombstone has no body of its own.
+    block_on(phone.store.apply(vec![Op::DeleteDoc("partner-checkin:1".into())])).expect("delete");
+    let sent = block_on(async {
+        let private = phone.replication();
+        (private.push_where(&|s| !is_pair(s)).await.expect("private").sent, pair.push_where(&is_pair).await.expect("pair").sent)
+    });
+    assert_eq!(sent, (0, 1));
+    let gone = block_on(owner.send(Request::get(format!("/{pair_db}/partner-checkin%3A1")))).expect("get");
+    assert_eq!(gone.status, 404, "{}", gone.body);
+}
+
+#[test]
 fn ten_thousand_documents_go_up_and_come_down() {
     let backend = Backend::shared();
     let user = backend.new_user("tenk");

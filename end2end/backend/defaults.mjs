@@ -7,3 +7,5 @@ export const DEMO_USERS = [
   { name: 'alex', password: 'alex-demo-pass' },
   { name: 'sam', password: 'sam-demo-pass' },
 ];
+/** The demo facilitator: a server admin of the local backend, as a program's facilitator is on its CouchDB. */
+export const DEMO_FACILITATOR = { name: 'casey', password: 'casey-demo-pass' };

@@ -5,12 +5,15 @@
 //
 // CLI:     node end2end/backend/provision.mjs --url http://127.0.0.1:47183 --admin admin:tandem-dev-admin \
 //            --user alex:alex-demo-pass [--user sam:sam-demo-pass ...]
-// Module:  import { provisionUser, userDbName, parseCredentials } from './provision.mjs';
+//            [--facilitator casey:casey-demo-pass]
+// Module:  import { provisionUser, provisionFacilitator, userDbName, careDbName, parseCredentials } from './provision.mjs';
 //          await provisionUser(url, { name: 'admin', password: '...' }, 'alex', 'alex-demo-pass');
 //
 // For each user: the _users document org.couchdb.user:<name> (type user, no roles); the private database named as
 // CouchDB's per-user databases are (userdb- + hex of the UTF-8 name) with only that user as member and no database
-// admins; and _design/tandem holding src/sync/validate_doc_update.js (people write only as themselves).
+// admins; and _design/tandem holding src/sync/validate_doc_update.js (people write only as themselves); and the
+// care database tandem-care-<hex> shared with the role "facilitator" (see careDbName). A facilitator
+// (--facilitator) is a server admin with a private database.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -57,12 +60,47 @@ export async function provisionUser(url, admin, name, password) {
   const security = { admins: { names: [], roles: [] }, members: { names: [name], roles: [] } };
   await call('PUT', `/${db}/_security`, security, [200], `set ${db}/_security`);
 
+  await installValidate(call, db);
+  // The care database: what the person shares with facilitators only (the partner questionnaire,
+  // re-pair requests) and where the facilitator's app leaves their pairing. The app also creates it
+  // from the facilitator's roster, so a real CouchDB needs no script for it.
+  const care = careDbName(name);
+  await call('PUT', `/${care}`, undefined, [201, 202, 412], `create ${care}`);
+  const careSecurity = { admins: { names: [], roles: [] }, members: { names: [name], roles: ['facilitator'] } };
+  await call('PUT', `/${care}/_security`, careSecurity, [200], `set ${care}/_security`);
+  await installValidate(call, care);
+  return db;
+}
+
+/** A participant's care database: "tandem-care-" + lowercase hex of the UTF-8 user name. */
+export function careDbName(name) {
+  return `tandem-care-${Buffer.from(name, 'utf8').toString('hex')}`;
+}
+
+async function installValidate(call, db) {
   const source = await validateDocUpdateSource();
   const design = await call('GET', `/${db}/${DESIGN_ID}`, undefined, [200, 404], `read ${db}/${DESIGN_ID}`);
   if (design.status !== 200 || design.json.validate_doc_update !== source) {
     const doc = { ...(design.status === 200 ? design.json : { _id: DESIGN_ID }), validate_doc_update: source };
     await call('PUT', `/${db}/${DESIGN_ID}`, doc, [201, 202], `save ${db}/${DESIGN_ID}`);
   }
+}
+
+/**
+ * A facilitator: a server admin (on CouchDB 3 and here, the account that may create pair and group databases),
+ * with a private database of their own. Idempotent.
+ */
+export async function provisionFacilitator(url, admin, name, password) {
+  if (!name || name.startsWith('_') || name.includes(':')) throw new Error(`invalid CouchDB user name "${name}"`);
+  const call = client(url, admin);
+  const path = `/_config/admins/${encodeURIComponent(name)}`;
+  // CouchDB 3 keeps its configuration per node; the local backend (express-pouchdb) at /_config.
+  const node = await call('PUT', `/_node/_local${path}`, password, [200, 404, 400], `make ${name} an admin`);
+  if (node.status !== 200) await call('PUT', path, password, [200], `make ${name} an admin`);
+  const db = userDbName(name);
+  await call('PUT', `/${db}`, undefined, [201, 202, 412], `create ${db}`);
+  await call('PUT', `/${db}/_security`, { admins: { names: [], roles: [] }, members: { names: [name], roles: [] } }, [200], `set ${db}/_security`);
+  await installValidate(call, db);
   return db;
 }
 
@@ -82,7 +120,7 @@ function client(url, admin) {
 }
 
 function parseArgs(argv) {
-  const out = { users: [] };
+  const out = { users: [], facilitators: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -92,10 +130,11 @@ function parseArgs(argv) {
     if (flag === '--url') out.url = value();
     else if (flag === '--admin') out.admin = parseCredentials(value());
     else if (flag === '--user') out.users.push(parseCredentials(value()));
+    else if (flag === '--facilitator') out.facilitators.push(parseCredentials(value()));
     else if (flag === '--help' || flag === '-h') out.help = true;
     else throw new Error(`unknown argument ${flag}`);
   }
-  if (!out.help && (!out.url || !out.admin || !out.users.length)) throw new Error('--url, --admin and --user are required');
+  if (!out.help && (!out.url || !out.admin || !(out.users.length + out.facilitators.length))) throw new Error('--url, --admin and --user or --facilitator are required');
   return out;
 }
 
@@ -104,11 +143,14 @@ if (isMain) {
   try {
     const args = parseArgs(process.argv.slice(2));
     if (args.help) {
-      console.log('usage: node end2end/backend/provision.mjs --url <server> --admin name:password --user name:password [--user ...]');
+      console.log('usage: node end2end/backend/provision.mjs --url <server> --admin name:password [--user name:password ...] [--facilitator name:password ...]');
       process.exit(0);
     }
     for (const { name, password } of args.users) {
       console.log(`${name}: ${await provisionUser(args.url, args.admin, name, password)}`);
+    }
+    for (const { name, password } of args.facilitators) {
+      console.log(`${name} (facilitator): ${await provisionFacilitator(args.url, args.admin, name, password)}`);
     }
   } catch (err) {
     console.error(`provision: ${err.message}`);

@@ -25,8 +25,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { accessControl, cors } from './access.mjs';
 import { installWriteRules } from './writes.mjs';
-import { DEFAULT_ADMIN, DEFAULT_CORS_ORIGINS, DEMO_USERS } from './defaults.mjs';
-import { parseCredentials, provisionUser } from './provision.mjs';
+import { DEFAULT_ADMIN, DEFAULT_CORS_ORIGINS, DEMO_FACILITATOR, DEMO_USERS } from './defaults.mjs';
+import { parseCredentials, provisionFacilitator, provisionUser } from './provision.mjs';
 
 PouchDB.plugin(PouchAdapterMemory).plugin(PouchAdapterHttp).plugin(PouchMapReduce).plugin(PouchReplication);
 
@@ -62,7 +62,10 @@ export async function startBackend({
 
   try {
     const url = await serve({ dir, servers, port, admin, corsOrigins });
-    if (demo) for (const user of DEMO_USERS) await provisionUser(url, admin, user.name, user.password);
+    if (demo) {
+      for (const user of DEMO_USERS) await provisionUser(url, admin, user.name, user.password);
+      await provisionFacilitator(url, admin, DEMO_FACILITATOR.name, DEMO_FACILITATOR.password);
+    }
     return { url, close };
   } catch (err) {
     await close();
@@ -185,7 +188,7 @@ if (isMain) {
     }
     const backend = await startBackend(args);
     console.log(JSON.stringify({ ready: backend.url }));
-    console.error(`backend: ${backend.url} (admin ${args.admin.name}${args.demo ? ', demo accounts alex and sam' : ''})`);
+    console.error(`backend: ${backend.url} (admin ${args.admin.name}${args.demo ? ', demo accounts alex and sam, facilitator casey' : ''})`);
     const stop = () => backend.close().then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

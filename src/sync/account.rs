@@ -17,6 +17,13 @@ pub fn user_db_name(username: &str) -> String {
     name
 }
 
+/// A participant's care database, shared with the program's facilitators only (the partner
+/// questionnaire, re-pair requests, the facilitator's pairing notices): `tandem-care-` and the
+/// lowercase hex of the name's UTF-8 bytes, like the private one.
+pub fn care_db_name(username: &str) -> String {
+    format!("tandem-care-{}", &user_db_name(username)["userdb-".len()..])
+}
+
 /// Who the server says is signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionUser {
@@ -59,6 +66,7 @@ mod tests {
         assert_eq!(user_db_name("alex"), "userdb-616c6578");
         assert_eq!(user_db_name("Zoë"), "userdb-5a6fc3ab");
         assert_eq!(user_db_name(""), "userdb-");
+        assert_eq!(care_db_name("alex"), "tandem-care-616c6578");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod account;
 pub mod conflicts;
+pub mod facilitator;
 pub mod protocol;
 pub mod replicate;
 pub mod status;

@@ -14,6 +14,7 @@
 use super::protocol::{self, json_body, read_bulk_docs, read_bulk_get, read_changes, read_revs_diff, resume_from, Checkpoint, ChangesPage, Fetched, Refused, SyncError};
 use super::conflicts::{settle, Settlement};
 use super::transport::{Method, Request, Transport};
+use crate::store::versioned::DocState;
 use crate::store::{Op, Store};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -203,6 +204,13 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
 
     /// Pushes every local change the server lacks.
     pub async fn push(&self) -> Result<Pushed, SyncError> {
+        self.push_where(&|_| true).await
+    }
+
+    /// Pushes the local changes that belong in this database (`belongs`): one person's store holds
+    /// documents for several databases (private, care, a pair's), and each goes only to its own.
+    /// The checkpoint moves past the others, which other replications push.
+    pub async fn push_where(&self, belongs: &dyn Fn(&DocState) -> bool) -> Result<Pushed, SyncError> {
         let id = self.checkpoint_id("push");
         let (mut checkpoint, mut rev) = self.start(&id).await?;
         let mut since = checkpoint.last_seq.as_u64().unwrap_or(0);
@@ -210,6 +218,7 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         loop {
             let changes = self.store.changes_since(since, PAGE_SIZE).await?;
             let Some(last) = changes.last().map(|c| c.seq) else { return Ok(pushed) };
+            let changes: Vec<crate::store::Change> = changes.into_iter().filter(|c| belongs(&c.state)).collect();
             // A local edit of a version that changed meanwhile is a conflict the merge rule may
             // settle: settle it first, then push the result (it is a newer local change).
             let merges: Vec<Op> = changes.iter().filter_map(|c| if let Settlement::Merge(op) = settle(&c.state) { Some(op) } else { None }).collect();
@@ -218,7 +227,7 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
                 continue;
             }
             let leaves: BTreeMap<String, Vec<String>> = changes.iter().map(|c| (c.state.id.clone(), c.state.tree.leaves().into_iter().map(str::to_owned).collect())).collect();
-            let missing = read_revs_diff(&json_body(&self.transport.send(protocol::revs_diff(&self.db, &leaves)).await?)?)?;
+            let missing = if leaves.is_empty() { BTreeMap::new() } else { read_revs_diff(&json_body(&self.transport.send(protocol::revs_diff(&self.db, &leaves)).await?)?)? };
             let docs: Vec<Value> = changes
                 .iter()
                 .flat_map(|c| missing.get(&c.state.id).into_iter().flatten().filter_map(|r| c.state.revision_doc(r)))
@@ -273,4 +282,20 @@ pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
         }
     })
     .await
+}
+
+/// The document as its newest known content says, for deciding where it belongs: the winner, or
+/// for a deleted document the newest revision that still has a body (a tombstone has none).
+pub fn routing_body(state: &DocState) -> Value {
+    let newest = state
+        .tree
+        .nodes
+        .iter()
+        .filter(|(_, n)| !n.deleted)
+        .filter_map(|(rev, n)| Some((crate::store::revtree::parse_rev(rev)?.0, n.body.as_ref()?)))
+        .max_by_key(|(generation, _)| *generation)
+        .map(|(_, body)| body.clone());
+    let mut doc = newest.unwrap_or_default();
+    doc.insert("_id".into(), Value::from(state.id.as_str()));
+    Value::Object(doc)
 }

@@ -1,7 +1,9 @@
 //! The shell: header with "Get help now", the routes, and the bottom navigation.
 
 use super::platform;
-use super::routes::coming_soon::{GroupPage, PartnerPage};
+use super::routes::coming_soon::GroupPage;
+use super::routes::partner::PartnerPage;
+use super::routes::partner_change::PartnerChangePage;
 use super::routes::goals::GoalsPage;
 use super::routes::values::ValuesPage;
 use super::routes::help::HelpPage;
@@ -9,6 +11,7 @@ use super::routes::mood::MoodPage;
 use super::routes::not_found::NotFound;
 use super::routes::settings::SettingsPage;
 use super::routes::today::TodayPage;
+use super::components::urgent_banner::UrgentBanner;
 use super::storage::{provide_storage, use_storage, AppStore};
 use super::sync::{provide_sync, use_sync};
 use crate::sync::status::SyncStatus;
@@ -35,6 +38,7 @@ pub fn App(
             </header>
             <SyncStatusLine />
             <StorageProblem />
+            <UrgentBanner />
             <main id="main" tabindex="-1">
                 // FlatRoutes, not Routes: every route is top-level, and the nested router's
                 // machinery (outlets, nested matching, per-level async) cost 10.7 KB brotli.
@@ -44,6 +48,7 @@ pub fn App(
                     <Route path=path!("/goals") view=GoalsPage />
                     <Route path=path!("/values") view=ValuesPage />
                     <Route path=path!("/partner") view=PartnerPage />
+                    <Route path=path!("/partner/change") view=PartnerChangePage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />
                     <Route path=path!("/settings") view=SettingsPage />

@@ -12,9 +12,10 @@ use super::platform;
 use super::storage::AppStorage;
 use crate::domain::time::hhmm_at;
 use crate::store::{Op, Store};
-use crate::sync::account::{current_user, user_db_name};
+use crate::domain::routing::{home, Home};
+use crate::sync::account::{care_db_name, current_user, user_db_name};
 use crate::sync::protocol::SyncError;
-use crate::sync::replicate::Replication;
+use crate::sync::replicate::{routing_body, Replication};
 use crate::sync::status::{backoff_ms, SyncStatus};
 use crate::sync::transport::TransportError;
 use leptos::prelude::*;
@@ -29,6 +30,8 @@ use wasm_bindgen::JsCast;
 
 /// Meta key of the signed-in account (server and username; never the password).
 const ACCOUNT_KEY: &str = "account";
+/// Meta key of the local sequence number every push has reached (see `SyncContext::pushed_seq`).
+const PUSHED_KEY: &str = "pushed-seq";
 /// Meta key of this device's replica id, part of every checkpoint id.
 const REPLICA_KEY: &str = "replica-id";
 /// How long one long-poll waits for the server's next change. Each one also renews the session.
@@ -41,12 +44,21 @@ pub struct Account {
     /// The server's address, e.g. `https://couch.example.org`.
     pub server: String,
     pub username: String,
+    /// The server's roles for this account at sign-in (`_admin`, `facilitator`, …).
+    pub roles: Vec<String>,
 }
 
 impl Account {
     fn read(value: &Value) -> Option<Account> {
         let field = |k: &str| value.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
-        Some(Account { server: field("server")?, username: field("username")? })
+        let roles = value.get("roles").and_then(Value::as_array).map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+        Some(Account { server: field("server")?, username: field("username")?, roles })
+    }
+
+    /// Facilitators see the Facilitator screen: the `facilitator` role, or a server admin (the
+    /// account a program's facilitator uses on its CouchDB to create pair and group databases).
+    pub fn is_facilitator(&self) -> bool {
+        self.roles.iter().any(|r| r == "_admin" || r == "facilitator")
     }
 }
 
@@ -97,6 +109,9 @@ pub struct SyncContext {
     /// Counts changes to documents made outside a screen's own form (sync brought some, a
     /// conflict was settled): screens reload what they show when it changes.
     pub arrivals: RwSignal<u64>,
+    /// Every local change up to this local sequence number has been pushed to its database: a
+    /// document whose sequence number is at or below it is on the server ("Sent").
+    pub pushed_seq: RwSignal<u64>,
     wake: StoredValue<Rc<Wake>, LocalStorage>,
 }
 
@@ -111,7 +126,7 @@ impl SyncContext {
     /// Keeps the account (never the password) and starts syncing it.
     pub async fn signed_in(&self, storage: AppStorage, account: Account) -> Result<(), String> {
         let store = storage.store().map_err(|e| e.user_message())?;
-        let value = json!({"server": account.server, "username": account.username});
+        let value = json!({"server": account.server, "username": account.username, "roles": account.roles});
         store.apply(vec![Op::PutMeta { key: ACCOUNT_KEY.into(), value }]).await.map_err(|e| e.user_message())?;
         self.account.try_set(Some(account));
         self.changed();
@@ -138,6 +153,7 @@ pub fn provide_sync(storage: AppStorage) {
         status: RwSignal::new(SyncStatus::NotSignedIn),
         account: RwSignal::new(None),
         arrivals: RwSignal::new(0),
+        pushed_seq: RwSignal::new(0),
         wake: StoredValue::new_local(Rc::new(Wake::default())),
     };
     provide_context(ctx);
@@ -183,6 +199,9 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
     if let Some(account) = store.get_meta(ACCOUNT_KEY).await.ok().flatten().as_ref().and_then(Account::read) {
         ctx.account.try_set(Some(account));
     }
+    if let Some(seq) = store.get_meta(PUSHED_KEY).await.ok().flatten().and_then(|v| v.as_u64()) {
+        ctx.pushed_seq.try_set(seq);
+    }
     let Ok(replica) = replica_id(storage).await else { return };
     let mut attempt: u32 = 0;
     loop {
@@ -193,7 +212,8 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
         };
         let transport = Rc::new(FetchTransport::new(&account.server));
         *wake.transport.borrow_mut() = Some(transport.clone());
-        let replication = Replication { store: &*store, transport: &*transport, db: user_db_name(&account.username), pairing: format!("{}|{replica}", account.server) };
+        let pairing = format!("{}|{replica}", account.server);
+        let replication = Replication { store: &*store, transport: &*transport, db: user_db_name(&account.username), pairing: pairing.clone() };
         if !is_visible() {
             // Hidden: no syncing, but keep the session from expiring (servers renew the cookie
             // on use; CouchDB's lasts 10 minutes by default), so coming back needs no sign-in.
@@ -212,14 +232,56 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
             ctx.status.try_set(SyncStatus::Syncing);
         }
         let result = async {
-            replication.push().await?;
+            // Whatever was saved before this point is pushed once every push below has succeeded.
+            let reached = store.get_meta(crate::store::LOCAL_SEQ_KEY).await?.and_then(|v| v.as_u64()).unwrap_or(0);
             let start = platform::now_ms();
-            let pulled = replication.pull().await?;
+            replication.push_where(&|s| home(&routing_body(s)) == Home::Private).await?;
+            let mut pulled = replication.pull().await?;
             platform::measure_pull(start, pulled); // read by end2end/bench/sync.mjs
+            // The shared databases: care (once the program has made it) and each current pair's.
+            let others = shared_targets(&*store, &*transport, &account.username).await?;
+            let others: Vec<(Replication<'_, _, _>, Home)> = others
+                .into_iter()
+                .map(|(db, route)| (Replication { store: &*store, transport: &*transport, db, pairing: pairing.clone() }, route))
+                .collect();
+            let mut live = Vec::with_capacity(others.len());
+            for (r, route) in &others {
+                let step = async {
+                    r.push_where(&|s| home(&routing_body(s)) == *route).await?;
+                    r.pull().await
+                };
+                match step.await {
+                    Ok(n) => {
+                        pulled += n;
+                        live.push(r);
+                    }
+                    // A shared database this account may no longer use (re-paired, removed): its
+                    // documents stay on the device; the private one and the others go on syncing.
+                    Err(SyncError::Forbidden(_)) | Err(SyncError::NotFound(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            // My partner's urgent notes that just arrived are marked delivered, and that goes back now.
+            if acknowledge_urgent_notes(&*store, &account.username).await? {
+                for r in &live {
+                    let route = others.iter().find(|(o, _)| o.db == r.db).map(|(_, route)| route.clone());
+                    if let Some(route) = route {
+                        r.push_where(&|s| home(&routing_body(s)) == route).await?;
+                    }
+                }
+            }
             synced(ctx, pulled);
-            // Live: wait for the server's next change, then go round again (pushing first).
-            let pulled = replication.pull_wait(LONGPOLL_MS).await?;
-            synced(ctx, pulled);
+            if ctx.pushed_seq.try_get_untracked() != Some(reached) {
+                let _ = store.apply(vec![Op::PutMeta { key: PUSHED_KEY.into(), value: Value::from(reached) }]).await;
+                ctx.pushed_seq.try_set(reached);
+            }
+            // Live: wait for the next change in any of them, then go round again (pushing first).
+            let mut waits: Vec<Pin<Box<dyn Future<Output = Result<usize, SyncError>> + '_>>> = vec![Box::pin(replication.pull_wait(LONGPOLL_MS))];
+            waits.extend(live.into_iter().map(|r| Box::pin(r.pull_wait(LONGPOLL_MS)) as Pin<Box<dyn Future<Output = Result<usize, SyncError>> + '_>>));
+            let pulled = first_of(waits).await;
+            // The others' long-polls are cut short; their next round starts from their checkpoints.
+            transport.abort_all();
+            synced(ctx, pulled?);
             Ok::<(), SyncError>(())
         }
         .await;
@@ -243,6 +305,71 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
             }
         }
     }
+}
+
+/// The shared databases this person syncs besides their private one, each with the route its
+/// documents take: their care database once it exists, and the database of each current pairing
+/// that names them (pairings arrive in the care database, written by the facilitator).
+async fn shared_targets<S: Store, T: crate::sync::transport::Transport>(store: &S, transport: &T, me: &str) -> Result<Vec<(String, Home)>, SyncError> {
+    let care = care_db_name(me);
+    let mut out = Vec::new();
+    if database_exists(transport, &care).await? {
+        out.push((care, Home::Care));
+    }
+    for pairing in store.docs_of_type("pairing").await?.docs {
+        let names_me = pairing.get("members").and_then(Value::as_array).is_some_and(|m| m.iter().any(|x| x.as_str() == Some(me)));
+        let ended = pairing.get("ended").is_some_and(|e| !e.is_null());
+        let db = pairing.get("db").and_then(Value::as_str).filter(|d| d.starts_with("tandem-pair-"));
+        let pair_id = pairing.get("pair_id").and_then(Value::as_str);
+        if let (true, false, Some(db), Some(pair_id)) = (names_me, ended, db, pair_id) {
+            out.push((db.to_owned(), Home::Pair(pair_id.to_owned())));
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a "delivered" receipt for each urgent note from a partner that has none from me yet.
+/// Returns whether any was written.
+async fn acknowledge_urgent_notes<S: Store>(store: &S, me: &str) -> Result<bool, SyncError> {
+    use crate::domain::doc::{decode_all, encode};
+    use crate::domain::partner::{receipt_for, UrgentNote, UrgentReceipt};
+    let (notes, _) = decode_all::<UrgentNote>(&store.docs_of_type("urgent-note").await?.docs);
+    let (receipts, _) = decode_all::<UrgentReceipt>(&store.docs_of_type("urgent-receipt").await?.docs);
+    let now = platform::now();
+    let ops: Vec<Op> = notes
+        .iter()
+        .filter(|n| !receipts.iter().any(|r| r.note_id == n.header.id && r.author == me))
+        .filter_map(|n| receipt_for(n, None, me, now, false))
+        .map(|r| Op::PutDoc(encode(&r)))
+        .collect();
+    if ops.is_empty() {
+        return Ok(false);
+    }
+    store.apply(ops).await?;
+    Ok(true)
+}
+
+/// Whether a database exists and this account may read it (404 and 403 both mean "not for now").
+async fn database_exists<T: crate::sync::transport::Transport>(transport: &T, db: &str) -> Result<bool, SyncError> {
+    let response = transport.send(crate::sync::transport::Request::get(format!("/{db}"))).await?;
+    match crate::sync::protocol::json_body(&response) {
+        Ok(_) => Ok(true),
+        Err(SyncError::NotFound(_)) | Err(SyncError::Forbidden(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first of several futures to finish; the rest are dropped.
+async fn first_of<T>(mut futures: Vec<Pin<Box<dyn Future<Output = T> + '_>>>) -> T {
+    poll_fn(|cx| {
+        for f in futures.iter_mut() {
+            if let Poll::Ready(v) = f.as_mut().poll(cx) {
+                return Poll::Ready(v);
+            }
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 fn synced(ctx: SyncContext, pulled: usize) {

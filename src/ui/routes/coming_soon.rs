@@ -1,4 +1,4 @@
-//! Partner and Group: placeholders that say plainly what is coming.
+//! Group: a placeholder that say plainly what is coming.
 
 use crate::ui::platform;
 use leptos::prelude::*;
@@ -12,15 +12,6 @@ fn coming(title: &'static str, intro: &'static str, points: &'static [&'static s
             <ul class="plain-list">{points.iter().map(|p| view! { <li>{*p}</li> }).collect_view()}</ul>
         </div>
     }
-}
-
-#[component]
-pub fn PartnerPage() -> impl IntoView {
-    coming("Partner", "An accountability partner matched with you by your program.", &[
-        "Why you were matched, and your check-in schedule.",
-        "Partner check-ins and encouragement.",
-        "Reach your partner in a hard moment — with crisis lines always shown too.",
-    ])
 }
 
 #[component]

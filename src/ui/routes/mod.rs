@@ -5,6 +5,8 @@ pub mod goals;
 pub mod help;
 pub mod mood;
 pub mod not_found;
+pub mod partner;
+pub mod partner_change;
 pub mod settings;
 pub mod today;
 pub mod values;

@@ -52,7 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
             }
             let transport = FetchTransport::new(&address);
             let user = sign_in(&transport, &name, &password.get_untracked()).await.map_err(|e| sign_in_problem(&address, &e))?;
-            sync.signed_in(storage, Account { server: address, username: user.name }).await
+            sync.signed_in(storage, Account { server: address, username: user.name, roles: user.roles }).await
         }
         .await;
         // The password is only needed for this one request.
