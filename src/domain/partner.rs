@@ -901,8 +901,8 @@ mod tests {
         let long = PartnerCheckInDraft { need_this_week: "x".repeat(CHECKIN_TEXT_MAX_CHARS + 1), ..d };
         let err = send_checkin(&long, "alex", "p1", now("2026-11-22T08:00:00Z"), || "x".into()).unwrap_err();
         assert!(err[0].to_string().starts_with("What I need this week is 1001 characters long"));
-        assert_eq!(checkin_days(&[c.clone()], "alex", "p1"), [day("2026-11-23")]);
-        assert!(checkin_days(&[c.clone()], "sam", "p1").is_empty() && checkin_days(&[c], "alex", "p2").is_empty());
+        assert_eq!(checkin_days(std::slice::from_ref(&c), "alex", "p1"), [day("2026-11-23")]);
+        assert!(checkin_days(std::slice::from_ref(&c), "sam", "p1").is_empty() && checkin_days(&[c], "alex", "p2").is_empty());
     }
 
     #[test]
@@ -990,9 +990,9 @@ mod tests {
         assert_eq!(delivery_state(&n, &[], false).label(), "Waiting for a connection — it will send by itself");
         assert_eq!(delivery_state(&n, &[], true), Delivery::Sent);
         let d = receipt_for(&n, None, "sam", now("2026-11-22T20:01:00Z"), false).unwrap();
-        assert_eq!(delivery_state(&n, &[d.clone()], false), Delivery::Delivered(d.delivered_at), "a receipt proves it left, even from another device");
+        assert_eq!(delivery_state(&n, std::slice::from_ref(&d), false), Delivery::Delivered(d.delivered_at), "a receipt proves it left, even from another device");
         let s = receipt_for(&n, Some(&d), "sam", now("2026-11-22T20:05:00Z"), true).unwrap();
-        assert_eq!(delivery_state(&n, &[s.clone()], true).label(), "Seen");
+        assert_eq!(delivery_state(&n, std::slice::from_ref(&s), true).label(), "Seen");
         // A receipt "by" the sender, or for another note, proves nothing.
         let mut forged = s.clone();
         forged.author = "alex".into();

@@ -10,10 +10,8 @@
 //! deletion works from the document's last body (see `sync::replicate::routing_body`).
 
 use super::partner::{is_valid_pair_id, PAIRING_TYPE, PARTNER_CHECKIN_TYPE, PARTNER_REPLY_TYPE, REPAIR_REQUEST_TYPE, URGENT_NOTE_TYPE, URGENT_RECEIPT_TYPE};
+use super::questionnaire::QUESTIONNAIRE_TYPE;
 use serde_json::Value;
-
-/// The partner questionnaire's `type` (its module names it too; the word is what routing keys on).
-pub const QUESTIONNAIRE_TYPE: &str = "questionnaire";
 
 /// Types written to the person's care database, shared with facilitators only.
 pub const CARE_TYPES: [&str; 2] = [QUESTIONNAIRE_TYPE, REPAIR_REQUEST_TYPE];

@@ -4,6 +4,8 @@ use super::platform;
 use super::routes::coming_soon::GroupPage;
 use super::routes::partner::PartnerPage;
 use super::routes::partner_change::PartnerChangePage;
+use super::routes::questionnaire::QuestionnairePage;
+use super::routes::facilitator::FacilitatorPage;
 use super::routes::goals::GoalsPage;
 use super::routes::values::ValuesPage;
 use super::routes::help::HelpPage;
@@ -11,6 +13,7 @@ use super::routes::mood::MoodPage;
 use super::routes::not_found::NotFound;
 use super::routes::settings::SettingsPage;
 use super::routes::today::TodayPage;
+use super::components::partner_reminder::PartnerReminder;
 use super::components::urgent_banner::UrgentBanner;
 use super::storage::{provide_storage, use_storage, AppStore};
 use super::sync::{provide_sync, use_sync};
@@ -33,12 +36,14 @@ pub fn App(
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
                 {link("/", Some("app-header__brand"), "Tandem")}
+                <FacilitatorLink />
                 {link("/settings", Some("app-header__settings"), "Settings")}
                 {link("/help", Some("app-header__help"), "Get help now")}
             </header>
             <SyncStatusLine />
             <StorageProblem />
             <UrgentBanner />
+            <PartnerReminder />
             <main id="main" tabindex="-1">
                 // FlatRoutes, not Routes: every route is top-level, and the nested router's
                 // machinery (outlets, nested matching, per-level async) cost 10.7 KB brotli.
@@ -49,6 +54,8 @@ pub fn App(
                     <Route path=path!("/values") view=ValuesPage />
                     <Route path=path!("/partner") view=PartnerPage />
                     <Route path=path!("/partner/change") view=PartnerChangePage />
+                    <Route path=path!("/partner/questionnaire") view=QuestionnairePage />
+                    <Route path=path!("/facilitator") view=FacilitatorPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />
                     <Route path=path!("/settings") view=SettingsPage />
@@ -79,6 +86,13 @@ fn SyncStatusLine() -> impl IntoView {
             }}
         </p>
     }
+}
+
+/// "Facilitator", for accounts with that role only.
+#[component]
+fn FacilitatorLink() -> impl IntoView {
+    let sync = use_sync();
+    move || sync.account.with(|a| a.as_ref().is_some_and(|a| a.is_facilitator())).then(|| link("/facilitator", Some("app-header__settings"), "Facilitator"))
 }
 
 /// Said once, at the top, when this device's storage could not be opened.

@@ -4,6 +4,7 @@
 use crate::domain::id::{self, RANDOM_BYTES};
 use crate::domain::time::{Now, Timestamp};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -104,4 +105,46 @@ pub fn report_panic(message: &str) {
          What you typed was kept on this device.</p><p><a href=\"/\">Reload Tandem</a> · \
          <a href=\"tel:988\">Call 988</a> · <a href=\"https://findahelpline.com\">Find a helpline</a></p></div>",
     );
+}
+
+/// Whether the person allowed notifications.
+pub fn notifications_allowed() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"Notification".into())
+        .ok()
+        .filter(|n| !n.is_undefined())
+        .and_then(|n| js_sys::Reflect::get(&n, &"permission".into()).ok())
+        .and_then(|p| p.as_string())
+        .is_some_and(|p| p == "granted")
+}
+
+/// Asks the browser to allow notifications (it shows its own prompt); `done` gets the answer.
+pub fn ask_for_notifications(done: impl FnOnce(bool) + 'static) {
+    let request = js_sys::Reflect::get(&js_sys::global(), &"Notification".into())
+        .ok()
+        .filter(|n| !n.is_undefined())
+        .and_then(|n| js_sys::Reflect::get(&n, &"requestPermission".into()).ok().map(|f| (n, f)))
+        .and_then(|(n, f)| f.dyn_into::<js_sys::Function>().ok().and_then(|f| f.call0(&n).ok()))
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    match request {
+        Some(promise) => wasm_bindgen_futures::spawn_local(async move {
+            let answer = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string());
+            done(answer.as_deref() == Some("granted"));
+        }),
+        None => done(false),
+    }
+}
+
+/// Shows a notification (when allowed; nothing otherwise).
+pub fn notify(title: &str, body: &str) {
+    let Some(ctor) = js_sys::Reflect::get(&js_sys::global(), &"Notification".into()).ok().and_then(|n| n.dyn_into::<js_sys::Function>().ok()) else { return };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"body".into(), &body.into());
+    let _ = js_sys::Reflect::set(&options, &"tag".into(), &"tandem-partner".into());
+    let args = js_sys::Array::of2(&title.into(), &options);
+    let _ = js_sys::Reflect::construct(&ctor, &args);
+}
+
+/// The hour on the device's wall clock (0–23).
+pub fn local_hour() -> u8 {
+    js_sys::Date::new_0().get_hours() as u8
 }

@@ -12,6 +12,7 @@ use super::platform;
 use super::storage::AppStorage;
 use crate::domain::time::hhmm_at;
 use crate::store::{Op, Store};
+use crate::domain::partner::{is_valid_pair_id, pair_db_name, Pairing, PAIRING_TYPE};
 use crate::domain::routing::{home, Home};
 use crate::sync::account::{care_db_name, current_user, user_db_name};
 use crate::sync::protocol::SyncError;
@@ -239,8 +240,16 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
             let mut pulled = replication.pull().await?;
             platform::measure_pull(start, pulled); // read by end2end/bench/sync.mjs
             // The shared databases: care (once the program has made it) and each current pair's.
-            let others = shared_targets(&*store, &*transport, &account.username).await?;
-            let others: Vec<(Replication<'_, _, _>, Home)> = others
+            // Care first: a pairing notice it brings names a pair database to sync in this same round.
+            let care = care_db_name(&account.username);
+            let mut targets = if database_exists(&*transport, &care).await? { vec![(care, Home::Care)] } else { Vec::new() };
+            if let Some((db, _)) = targets.first() {
+                let r = Replication { store: &*store, transport: &*transport, db: db.clone(), pairing: pairing.clone() };
+                r.push_where(&|s| home(&routing_body(s)) == Home::Care).await?;
+                pulled += r.pull().await?;
+            }
+            targets.extend(pair_targets(&*store, &account.username).await?);
+            let others: Vec<(Replication<'_, _, _>, Home)> = targets
                 .into_iter()
                 .map(|(db, route)| (Replication { store: &*store, transport: &*transport, db, pairing: pairing.clone() }, route))
                 .collect();
@@ -307,22 +316,19 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
     }
 }
 
-/// The shared databases this person syncs besides their private one, each with the route its
-/// documents take: their care database once it exists, and the database of each current pairing
-/// that names them (pairings arrive in the care database, written by the facilitator).
-async fn shared_targets<S: Store, T: crate::sync::transport::Transport>(store: &S, transport: &T, me: &str) -> Result<Vec<(String, Home)>, SyncError> {
-    let care = care_db_name(me);
+/// The pair databases this person syncs, each with the route its documents take: the database of
+/// each current pairing that names them (pairings arrive in the care database, written by the
+/// facilitator).
+async fn pair_targets<S: Store>(store: &S, me: &str) -> Result<Vec<(String, Home)>, SyncError> {
     let mut out = Vec::new();
-    if database_exists(transport, &care).await? {
-        out.push((care, Home::Care));
-    }
-    for pairing in store.docs_of_type("pairing").await?.docs {
-        let names_me = pairing.get("members").and_then(Value::as_array).is_some_and(|m| m.iter().any(|x| x.as_str() == Some(me)));
-        let ended = pairing.get("ended").is_some_and(|e| !e.is_null());
-        let db = pairing.get("db").and_then(Value::as_str).filter(|d| d.starts_with("tandem-pair-"));
-        let pair_id = pairing.get("pair_id").and_then(Value::as_str);
-        if let (true, false, Some(db), Some(pair_id)) = (names_me, ended, db, pair_id) {
-            out.push((db.to_owned(), Home::Pair(pair_id.to_owned())));
+    let (pairings, _) = crate::domain::doc::decode_all::<Pairing>(&store.docs_of_type(PAIRING_TYPE).await?.docs);
+    let today = platform::now().local_day();
+    for p in pairings.iter().filter(|p| p.is_active(today) && p.members.iter().any(|m| m == me) && is_valid_pair_id(&p.pair_id)) {
+        // The name is made from the id, not taken from the notice's `db`: a mistyped notice cannot
+        // send partner data anywhere else.
+        let db = pair_db_name(&p.pair_id);
+        if !out.iter().any(|(d, _)| *d == db) {
+            out.push((db, Home::Pair(p.pair_id.clone())));
         }
     }
     Ok(out)

@@ -1,12 +1,14 @@
 //! One file per route.
 
 pub mod coming_soon;
+pub mod facilitator;
 pub mod goals;
 pub mod help;
 pub mod mood;
 pub mod not_found;
 pub mod partner;
 pub mod partner_change;
+pub mod questionnaire;
 pub mod settings;
 pub mod today;
 pub mod values;

@@ -105,7 +105,27 @@ pub fn SettingsPage() -> impl IntoView {
                 </form>
                 <p class="settings__message" role="alert">{move || message.get()}</p>
             </section>
+            <Reminders />
         </div>
+    }
+}
+
+/// Reminders for partner check-ins: notifications once the person allows them, else a badge.
+#[component]
+fn Reminders() -> impl IntoView {
+    let allowed = RwSignal::new(platform::notifications_allowed());
+    view! {
+        <section class="card" aria-labelledby="reminders-heading">
+            <h2 id="reminders-heading">"Reminders"</h2>
+            <p>{move || if allowed.get() {
+                "Tandem reminds you with a notification when a partner check-in is due (never for one you've done, and not at night)."
+            } else {
+                "When a partner check-in is due, a dot shows on Partner. Allow notifications to be reminded even when you're on another screen or app."
+            }}</p>
+            {move || (!allowed.get()).then(|| view! {
+                <button type="button" class="secondary" on:click=move |_| platform::ask_for_notifications(move |ok| { allowed.try_set(ok); })>"Allow reminders"</button>
+            })}
+        </section>
     }
 }
 

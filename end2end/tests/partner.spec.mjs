@@ -1,0 +1,130 @@
+// Partners against the local backend, with four browser profiles: a facilitator, Alice, Bob, and Dana. Alice and Bob
+// answer the questionnaire; the facilitator pairs them on the Facilitator screen; both apps find their pair by
+// themselves; Alice's check-in reaches Bob; "I'm struggling" reaches Bob and shows Alice the crisis lines; Alice
+// offline then online loses nothing; Dana, not in the pair, gets 403 on its database.
+import { expect } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { ADMIN, BACKEND_URL, freshUser, test } from './backend.mjs';
+import { provisionFacilitator } from '../backend/provision.mjs';
+
+async function signIn(page, { name, password }) {
+  await page.goto('/settings');
+  await page.getByRole('textbox', { name: 'Server address', exact: true }).fill(BACKEND_URL);
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Synced/ })).toBeVisible();
+}
+
+async function answerQuestionnaire(page) {
+  await page.goto('/partner');
+  await page.getByRole('link', { name: 'Partner questionnaire', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'sleep', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'cravings', exact: true }).check();
+  await page.getByRole('radio', { name: 'Both', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Text messages', exact: true }).check();
+  await page.getByRole('radio', { name: 'Weekly', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Monday evening', exact: true }).check();
+  await page.getByRole('textbox', { name: 'Add a language', exact: true }).fill('English');
+  await page.getByRole('button', { name: 'Add language', exact: true }).click();
+  await page.getByRole('button', { name: 'Save questionnaire', exact: true }).click();
+  await expect(page.getByText(/^Saved/).first()).toBeVisible();
+}
+
+test('a facilitator pairs Alice and Bob, who check in, reach out, and keep everything offline; Dana is kept out', async ({
+  browser,
+  as,
+}) => {
+  const [alice, bob, dana] = [await freshUser('alice'), await freshUser('bob'), await freshUser('dana')];
+  const facilitator = { name: `fac-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
+  await provisionFacilitator(BACKEND_URL, ADMIN, facilitator.name, facilitator.password);
+  const contexts = await Promise.all([1, 2, 3].map(() => browser.newContext()));
+  const [a, b, f] = await Promise.all(contexts.map((c) => c.newPage()));
+
+  await signIn(a, alice);
+  await answerQuestionnaire(a);
+  await signIn(b, bob);
+  await answerQuestionnaire(b);
+  await expect(a.getByRole('status').filter({ hasText: /^Synced/ })).toBeVisible();
+
+  // The facilitator: the roster shows both answered; they pair Alice and Bob and confirm.
+  await signIn(f, facilitator);
+  await f.getByRole('link', { name: 'Facilitator', exact: true }).click();
+  const roster = f.getByRole('list', { name: 'Participants', exact: true });
+  const row = (who) => roster.getByRole('listitem').filter({ hasText: new RegExp(`^${who.name} —`) });
+  await expect(async () => {
+    await f.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(row(alice)).toContainText('Questionnaire answered', { timeout: 2_000 });
+    await expect(row(bob)).toContainText('Questionnaire answered', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await f.getByRole('button', { name: 'Propose pairs', exact: true }).click();
+  await f.getByRole('combobox', { name: 'Person', exact: true }).selectOption(alice.name);
+  await f.getByRole('combobox', { name: 'Partner', exact: true }).selectOption(bob.name);
+  await f.getByRole('button', { name: 'Pair these two', exact: true }).click();
+  const proposed = f.getByRole('list', { name: 'Proposed pairs', exact: true }).getByRole('listitem').filter({ hasText: alice.name }).first();
+  await expect(proposed).toContainText(bob.name);
+  await expect(proposed).toContainText(/score \d+/);
+  await f.getByRole('button', { name: 'Confirm pairs', exact: true }).click();
+  await expect(f.getByText(/pairs? confirmed/)).toBeVisible();
+  await expect(row(alice)).toContainText(`Partner: ${bob.name}`);
+
+  // Both apps find the pair by themselves.
+  for (const [page, other] of [[a, bob], [b, alice]]) {
+    await page.goto('/partner');
+    await expect(page.getByRole('heading', { name: `Your partner: ${other.name}` })).toBeVisible({ timeout: 40_000 });
+    await expect(page.getByText('Check-ins: Weekly')).toBeVisible();
+  }
+
+  // Alice's check-in reaches Bob.
+  await a.getByRole('textbox', { name: "How I'm doing", exact: true }).fill('Tired but hopeful');
+  await a.getByRole('textbox', { name: 'What I need this week', exact: true }).fill('A text on Thursday');
+  await a.getByRole('button', { name: 'Send check-in', exact: true }).click();
+  const bobsList = b.getByRole('list', { name: 'Partner check-ins', exact: true });
+  await expect(bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' })).toBeVisible({ timeout: 40_000 });
+  await expect(a.getByText('Next check-in: Done for this week')).toBeVisible();
+  // Bob encourages it.
+  await bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('button', { name: 'Encourage' }).click();
+  await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true }).getByRole('button', { name: /Encourage 1/ })).toBeVisible({ timeout: 40_000 });
+
+  // "I'm struggling": the crisis lines at once for Alice; the note reaches Bob, and Alice sees it seen.
+  await a.getByRole('button', { name: "I'm struggling", exact: true }).click();
+  const help = a.getByRole('region', { name: 'Help right now', exact: true });
+  await expect(help.getByRole('link', { name: 'Call 988' })).toHaveAttribute('href', 'tel:988');
+  await expect(b.getByRole('region', { name: 'Your partner reached out', exact: true }).first()).toContainText(`${alice.name} is struggling`, { timeout: 40_000 });
+  await expect(help).toContainText(/Your note to your partner: (Delivered|Seen)/, { timeout: 40_000 });
+
+  // Alice offline: a check-in kept on her phone, sent when she is back; nothing lost.
+  await contexts[0].setOffline(true);
+  await a.getByRole('textbox', { name: "How I'm doing", exact: true }).fill('Written on the train');
+  await a.getByRole('button', { name: 'Send check-in', exact: true }).click();
+  await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true })).toContainText('Written on the train');
+  await expect(a.getByRole('status').filter({ hasText: /Offline — \d+ changes? waiting/ })).toBeVisible();
+  await a.reload();
+  await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true })).toContainText('Written on the train');
+  await contexts[0].setOffline(false);
+  await expect(bobsList.getByRole('listitem').filter({ hasText: 'Written on the train' })).toBeVisible({ timeout: 40_000 });
+
+  // Dana is not in the pair: 403 on its database; and Bob cannot read Alice's questionnaire.
+  const pairDb = await a.evaluate(async () => {
+    const db = await new Promise((ok, fail) => {
+      const r = indexedDB.open('tandem');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const docs = await new Promise((ok, fail) => {
+      const r = db.transaction('docs').objectStore('docs').getAll();
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    db.close();
+    return `tandem-pair-${docs.find((d) => d.type === 'pairing').pair_id}`;
+  });
+  const danaClient = await as(dana);
+  expect((await danaClient.get(`/${pairDb}`)).status()).toBe(403);
+  expect((await danaClient.get(`/${pairDb}/_all_docs`)).status()).toBe(403);
+  expect((await (await as(alice)).get(`/${pairDb}`)).status()).toBe(200);
+  const aliceCare = `tandem-care-${Buffer.from(alice.name, 'utf8').toString('hex')}`;
+  expect((await (await as(bob)).get(`/${aliceCare}/questionnaire`)).status()).toBe(403);
+
+  await Promise.all(contexts.map((c) => c.close()));
+});
