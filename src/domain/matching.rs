@@ -662,7 +662,7 @@ fn lower_first(s: &str) -> String {
 
 /// Participants by name, those sharing a name set aside (with why), and those `skip` says are
 /// already placed left out.
-fn by_name<'a>(participants: &'a [Participant], skip: impl Fn(&str) -> bool) -> (Vec<&'a Participant>, Vec<(String, String)>) {
+fn by_name(participants: &[Participant], skip: impl Fn(&str) -> bool) -> (Vec<&Participant>, Vec<(String, String)>) {
     let mut all: Vec<&Participant> = participants.iter().filter(|p| !skip(&p.name)).collect();
     sort_by(&mut all, |a, b| a.name.cmp(&b.name));
     let mut unique = Vec::with_capacity(all.len());
@@ -1993,16 +1993,17 @@ mod tests {
             // Few distinct weights make many ties and many blossoms; many make unique optima.
             let range = *rng.pick(&[2u64, 5, 101]);
             let mut edges = Vec::new();
-            let mut w = vec![vec![None; n]; n];
             for i in 0..n {
                 for j in i + 1..n {
                     if rng.chance(density) {
-                        let weight = (rng.next() % range) as u32;
-                        edges.push((i, j, weight));
-                        w[i][j] = Some(weight);
-                        w[j][i] = Some(weight);
+                        edges.push((i, j, (rng.next() % range) as u32));
                     }
                 }
+            }
+            let mut w = vec![vec![None; n]; n];
+            for &(i, j, weight) in &edges {
+                w[i][j] = Some(weight);
+                w[j][i] = Some(weight);
             }
             rng.shuffle(&mut edges);
             let mates = blossom_matching(n, &edges).unwrap_or_else(|| panic!("round {round}: the algorithm's own checks failed"));
@@ -2015,7 +2016,8 @@ mod tests {
     fn the_blossom_algorithm_handles_known_hard_cases() {
         // Cases that exercise nested blossoms, expansion and relabelling (from the literature on
         // this algorithm); each answer checked by brute force too.
-        let cases: [(usize, &[(usize, usize, u32)]); 6] = [
+        type Case = (usize, &'static [(usize, usize, u32)]);
+        let cases: [Case; 6] = [
             (5, &[(1, 2, 8), (1, 3, 9), (2, 3, 10), (3, 4, 7)]),
             (7, &[(1, 2, 9), (1, 3, 8), (2, 3, 10), (1, 4, 5), (4, 5, 4), (1, 6, 3)]),
             (9, &[(1, 2, 8), (1, 3, 8), (2, 3, 10), (2, 4, 12), (3, 5, 12), (4, 5, 14), (4, 6, 12), (5, 7, 12), (6, 7, 14), (7, 8, 12)]),
