@@ -126,5 +126,25 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
   const aliceCare = `tandem-care-${Buffer.from(alice.name, 'utf8').toString('hex')}`;
   expect((await (await as(bob)).get(`/${aliceCare}/questionnaire`)).status()).toBe(403);
 
+  // Alice asks for a different partner, privately: the facilitator sees it (Bob does not) and ends the pairing.
+  await a.getByRole('link', { name: 'Ask for a different partner', exact: true }).click();
+  await a.getByRole('textbox', { name: 'Reason (optional)', exact: true }).fill('Our times never line up');
+  await a.getByRole('button', { name: 'Send request', exact: true }).click();
+  await expect(a.getByText('Sent privately to your facilitator')).toBeVisible();
+  const requests = f.getByRole('list', { name: 'Re-pair requests', exact: true });
+  await expect(async () => {
+    await f.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(requests).toContainText(`${alice.name} asked for a different partner`, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(requests).toContainText('Our times never line up');
+  const bobSees = await (await (await as(bob)).get(`/${pairDb}/_all_docs?include_docs=true`)).text();
+  expect(bobSees).toContain('Tired but hopeful'); // Bob reads the pair's database…
+  expect(bobSees).not.toContain('Our times never line up'); // …where the request never went
+  await row(alice).getByRole('button', { name: /^End the pairing of/ }).click();
+  await expect(row(alice)).toContainText('No partner');
+  await expect(row(bob)).toContainText('No partner');
+  await a.goto('/partner');
+  await expect(a.getByRole('heading', { name: 'No partner yet' })).toBeVisible({ timeout: 40_000 });
+  // Their check-ins stay on Alice's phone; nothing was deleted.
   await Promise.all(contexts.map((c) => c.close()));
 });

@@ -88,6 +88,23 @@ async fn confirm(server: String, proposal: Proposal, people: Vec<Person>) -> Res
     Ok(proposal.pairs.len())
 }
 
+/// Ends a pairing for all its members (from today), so they can be paired again; nothing else changes.
+async fn end_pairing(server: String, pairing: Pairing) -> Result<(), SyncError> {
+    let transport = FetchTransport::new(&server);
+    let now = platform::now();
+    let Some(ended) = pairing.ended_on(now.local_day(), now) else { return Ok(()) };
+    for member in &pairing.members {
+        // Each member's copy of the notice, with its own revision.
+        let docs = care_documents(&transport, member).await?;
+        let mut doc = encode(&ended);
+        if let Some(rev) = docs.iter().find(|d| d.get("_id") == doc.get("_id")).and_then(|d| d.get("_rev")) {
+            doc["_rev"] = rev.clone();
+        }
+        put_document(&transport, &care_db_name(member), &doc).await?;
+    }
+    Ok(())
+}
+
 #[component]
 pub fn FacilitatorPage() -> impl IntoView {
     platform::set_title("Facilitator");
@@ -127,9 +144,41 @@ pub fn FacilitatorPage() -> impl IntoView {
                 .collect()
         })
     };
+    // Pairs ended here this visit: when re-pairing, those people are not put back together.
+    let apart = RwSignal::new(Vec::<Vec<String>>::new());
     let propose = move || {
         message.set(None);
-        proposal.set(Some(pair_everyone(&participants(), &fixed.get_untracked())));
+        let fresh = pair_everyone(&participants(), &fixed.get_untracked());
+        let ended = apart.get_untracked();
+        let made = if ended.is_empty() {
+            fresh
+        } else {
+            // Re-pairing: the ended pairs count as the current pairing to redo, everyone else as proposed.
+            let mut current = fresh;
+            current.pairs.retain(|p| !p.members.iter().any(|m| ended.iter().flatten().any(|e| e == m)));
+            current.pairs.extend(ended.iter().map(|members| crate::domain::matching::Pair { members: members.clone(), score: 0, reasons: Vec::new() }));
+            let redo: Vec<String> = ended.iter().flatten().cloned().collect();
+            repair(&current, &participants(), &redo)
+        };
+        proposal.set(Some(made));
+    };
+    let end = move |pairing: Pairing| {
+        let Some(server) = server() else { return };
+        loading.set(true);
+        let members = pairing.members.clone();
+        leptos::task::spawn_local(async move {
+            match end_pairing(server, pairing).await {
+                Ok(()) => {
+                    apart.try_update(|a| a.push(members));
+                    message.try_set(Some("Pairing ended. Propose pairs to pair them again — not with each other.".into()));
+                    reload();
+                }
+                Err(e) => {
+                    message.try_set(Some(problem_text(&e)));
+                }
+            }
+            loading.try_set(false);
+        });
     };
     let confirm_pairs = move || {
         let (Some(server), Some(p)) = (server(), proposal.get_untracked()) else { return };
@@ -168,14 +217,20 @@ pub fn FacilitatorPage() -> impl IntoView {
                                     Some(_) => "Questionnaire started".to_owned(),
                                     None => "No questionnaire yet".to_owned(),
                                 };
-                                let partner = p.pairings.iter().find(|x| x.is_active(today)).map(|x| {
+                                let active = p.pairings.iter().find(|x| x.is_active(today)).cloned();
+                                let partner = active.as_ref().map(|x| {
                                     let others: Vec<&str> = x.partners_of(&p.name);
                                     format!("Partner: {}", others.join(", "))
                                 }).unwrap_or_else(|| "No partner".into());
+                                let asked = if p.requests.is_empty() { "" } else { " · asked for a different partner" };
                                 view! {
                                     <li class="roster__person">
                                         <strong>{p.name.clone()}</strong>
-                                        <span>{format!(" — {state} · {partner}")}</span>
+                                        <span>{format!(" — {state} · {partner}{asked}")}</span>
+                                        {active.map(|pairing| view! {
+                                            <button type="button" class="secondary" aria-label=format!("End the pairing of {}", pairing.members.join(" and "))
+                                                on:click=move |_| end(pairing.clone())>"End pairing"</button>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
