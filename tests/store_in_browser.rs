@@ -325,3 +325,31 @@ extern "C" {
     fn hide_indexed_db(how: &str);
     fn restore_indexed_db();
 }
+
+#[wasm_bindgen_test]
+async fn a_first_revision_from_the_server_is_one_record_until_it_changes() {
+    // A first sync writes one record per document, not two: the winner alone says everything the
+    // revision record would (see `write_states`). The suite checks it reads back like any other.
+    let store = make("implied_record").await;
+    let first = |id: &str, rev: &str| json!({"_id": id, "_rev": rev, "_revisions": {"start": 1, "ids": [&rev[2..]]}, "type": "mood"});
+    let older = json!({"_id": "mood:3", "_rev": "2-bbb", "_revisions": {"start": 2, "ids": ["bbb", "aaa"]}, "type": "mood"});
+    store.apply(vec![Op::ReceiveDoc(first("mood:1", "1-aaa")), Op::ReceiveDoc(first("mood:2", "1-aaa")), Op::ReceiveDoc(older)]).await.unwrap();
+    let revs_keys = || async {
+        let db = raw("implied_record").await;
+        let tx = db.transaction(v2::REVS).build().unwrap();
+        let keys: Vec<String> = tx.object_store(v2::REVS).unwrap().get_all_keys::<String>().await.unwrap().map(Result::unwrap).collect();
+        drop(tx);
+        db.close();
+        keys
+    };
+    assert_eq!(revs_keys().await, ["mood:3"], "only the document with ancestry has a revision record");
+    // A conflicting revision, and a local edit: now their records are needed, and written.
+    store.apply(vec![Op::ReceiveDoc(first("mood:1", "1-bbb"))]).await.unwrap();
+    let mut mine = store.get_doc("mood:2").await.unwrap().unwrap();
+    mine["note"] = json!("mine");
+    store.apply(vec![Op::PutDoc(mine)]).await.unwrap();
+    assert_eq!(revs_keys().await, ["mood:1", "mood:2", "mood:3"]);
+    let states = store.doc_states(&["mood:1".to_owned(), "mood:2".to_owned()]).await.unwrap();
+    assert_eq!(states[0].tree.leaves(), ["1-aaa", "1-bbb"]);
+    assert_eq!(states[1].seq, 1);
+}

@@ -16,7 +16,8 @@ use tandem::store::memory::MemoryStore;
 use tandem::store::{Op, Store};
 use tandem::sync::account::{sign_in, user_db_name};
 use tandem::sync::protocol::SyncError;
-use tandem::sync::replicate::{join, Pushed, Replication};
+use tandem::sync::protocol::{Checkpoint, HISTORY_KEPT};
+use tandem::sync::replicate::{join, Pushed, Replication, PAGE_SIZE, REMOTE_CHECKPOINT_EVERY};
 use tandem::sync::transport::{Method, Request, Transport};
 
 /// The HTTP transport with every request's timeout cut to 2 s, so the proxy's delays trip it fast.
@@ -353,4 +354,52 @@ fn ten_thousand_documents_go_up_and_come_down() {
     assert_eq!(tablet.pull().expect("pull"), 10_000);
     assert_eq!(tablet.count("mood"), 10_000);
     assert_eq!(local_docs(&tablet), local_docs(&phone));
+}
+
+#[test]
+fn a_pull_interrupted_between_server_checkpoints_resumes_with_nothing_lost_or_duplicated() {
+    // The server's copy of the pull checkpoint is saved every few pages, in the background, while
+    // the local one moves with each page: interrupt a pull of several pages after the server's
+    // copy fell behind, and the next pull resumes from the server's copy (not from the start),
+    // fetches only what is missing, and ends with exactly the server's documents.
+    let backend = Backend::shared();
+    let user = backend.new_user("resume");
+    let phone = Device::new("phone", &backend.url, &user);
+    let pages = REMOTE_CHECKPOINT_EVERY + 3;
+    let total = pages * PAGE_SIZE - PAGE_SIZE / 2;
+    phone.write((0..total).map(mood).collect());
+    assert_eq!(phone.push().expect("push").sent, total);
+
+    let proxy = FaultProxy::start(backend.addr);
+    let tablet = Device::new("tablet", &proxy.url(), &user);
+    // The connection drops after the server answered the _bulk_get of the page after the one
+    // that made a server checkpoint due: the pages before it are stored, the server's copy lags.
+    proxy.inject(Rule::new(Method::Post, "/_bulk_get", Fault::Hangup).nth(REMOTE_CHECKPOINT_EVERY + 1));
+    assert!(matches!(tablet.pull(), Err(SyncError::Offline(_))), "the pull stops at the fault");
+    assert_eq!(proxy.pending(), 0, "the fault fired");
+    let stored_before = tablet.count("mood");
+    assert!(stored_before > 0 && stored_before < total, "{stored_before} of {total} stored before the fault");
+
+    let id = tablet.replication().checkpoint_id("pull");
+    let local = block_on(tablet.store.get_meta(&format!("checkpoint:{id}"))).expect("read").and_then(|c| Checkpoint::read(&c)).expect("local checkpoint");
+    let owner = backend.login(&user);
+    let response = block_on(owner.send(Request::get(format!("/{}/_local/{id}", user.db)))).expect("GET _local");
+    let remote = Checkpoint::read(&serde_json::from_str(&response.body).expect("JSON")).expect("the server's checkpoint was saved during the pull");
+    assert_ne!(remote.last_seq, local.last_seq, "the server's copy lags the local one");
+    assert!(local.history.contains(&remote.last_seq), "the server's copy names a page stored here, within the local history");
+    assert!(local.history.len() <= HISTORY_KEPT);
+
+    let before = proxy.log().len();
+    let received = tablet.pull().expect("the pull after the fault");
+    assert_eq!(stored_before + received, total, "every document arrived once: none lost, none fetched twice");
+    let first_listing = proxy.log()[before..].iter().find(|e| e.path.contains("/_changes")).map(|e| e.path.clone()).expect("_changes");
+    let since = match &remote.last_seq { Value::String(s) => s.clone(), other => other.to_string() };
+    assert!(first_listing.contains(&format!("since={since}&")), "resumed from the server's copy: {first_listing}");
+    assert_eq!(local_docs(&tablet), server_docs(&user));
+    assert_eq!(tablet.pull().expect("pull again"), 0);
+    // Both copies of the checkpoint agree once a pull has completed.
+    let response = block_on(owner.send(Request::get(format!("/{}/_local/{id}", user.db)))).expect("GET _local");
+    let remote = Checkpoint::read(&serde_json::from_str(&response.body).expect("JSON")).expect("checkpoint");
+    let local = block_on(tablet.store.get_meta(&format!("checkpoint:{id}"))).expect("read").and_then(|c| Checkpoint::read(&c)).expect("local checkpoint");
+    assert_eq!(remote.last_seq, local.last_seq);
 }

@@ -74,3 +74,61 @@ fn couchdb_3_refusals_are_read_as_what_they_mean() {
     let expired = RecordedTransport::new().route(Method::Get, &format!("/{DB}/_local/"), 401, "error_401_unauthorized.json");
     assert_eq!(pull(&MemoryStore::new(), &expired), Err(SyncError::Unauthorized));
 }
+
+/// A server scripted in code: a first `_changes` page that is full, with `goal:1` at `1-aaa` on
+/// it, then a second page where `goal:1` has gained a conflicting `1-bbb` (it changed between
+/// the two listings); `_bulk_get` answers whatever it is asked.
+struct TwoPages {
+    requests: std::sync::Mutex<Vec<tandem::sync::transport::Request>>,
+}
+
+impl tandem::sync::transport::Transport for TwoPages {
+    async fn send(&self, request: tandem::sync::transport::Request) -> Result<tandem::sync::transport::Response, tandem::sync::transport::TransportError> {
+        use serde_json::json;
+        use tandem::sync::replicate::PAGE_SIZE;
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).push(request.clone());
+        let ok = |status: u16, body: Value| Ok(tandem::sync::transport::Response { status, body: body.to_string() });
+        let path = request.path.as_str();
+        if path.contains("/_local/") {
+            return if request.method == Method::Put { ok(201, json!({"ok": true, "id": "x", "rev": "0-1"})) } else { ok(404, json!({"error": "not_found", "reason": "missing"})) };
+        }
+        if path.contains("/_changes") && path.contains("since=0&") {
+            let mut results: Vec<Value> = (1..PAGE_SIZE).map(|i| json!({"seq": format!("{i}-x"), "id": format!("mood:{i:05}"), "changes": [{"rev": "1-m"}]})).collect();
+            results.push(json!({"seq": "p1", "id": "goal:1", "changes": [{"rev": "1-aaa"}]}));
+            return ok(200, json!({"results": results, "last_seq": "p1"}));
+        }
+        if path.contains("/_changes") && path.contains("since=p1&") {
+            return ok(200, json!({"results": [{"seq": "p2", "id": "goal:1", "changes": [{"rev": "1-bbb"}, {"rev": "1-aaa"}]}], "last_seq": "p2"}));
+        }
+        if path.contains("/_bulk_get") {
+            let body: Value = serde_json::from_str(request.body.as_deref().unwrap_or("")).unwrap_or_default();
+            let results: Vec<Value> = body["docs"].as_array().into_iter().flatten().map(|d| {
+                let (id, rev) = (d["id"].as_str().unwrap_or(""), d["rev"].as_str().unwrap_or(""));
+                let kind = id.split(':').next().unwrap_or("");
+                json!({"id": id, "docs": [{"ok": {"_id": id, "_rev": rev, "_revisions": {"start": 1, "ids": [&rev[2..]]}, "type": kind, "title": rev}}]})
+            }).collect();
+            return ok(200, json!({"results": results}));
+        }
+        panic!("no answer for {path}");
+    }
+}
+
+#[test]
+fn a_document_that_changes_between_two_pipelined_pages_keeps_both_versions_and_is_fetched_once_each() {
+    // Page 2 is planned while page 1 is still being stored: its view of goal:1 is from before
+    // page 1, so the revision page 1 brings must not be fetched again, and goal:1 must still
+    // end up with both versions.
+    let transport = TwoPages { requests: Default::default() };
+    let store = MemoryStore::new();
+    let received = block_on(Replication { store: &store, transport: &transport, db: DB.into(), pairing: "scripted".into() }.pull()).expect("pull");
+    assert_eq!(received, tandem::sync::replicate::PAGE_SIZE + 1, "every revision once");
+    let goal = block_on(store.get_doc("goal:1")).expect("read").expect("pulled");
+    assert_eq!((goal["_rev"].as_str(), goal["_conflicts"].clone()), (Some("1-bbb"), serde_json::json!(["1-aaa"])));
+    let states = block_on(store.doc_states(&["goal:1".to_owned()])).expect("states");
+    assert_eq!(states[0].revision_doc("1-aaa").expect("the other version is kept")["title"], "1-aaa");
+    let requests = transport.requests.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let asked_for_aaa = requests.iter().filter(|r| r.path.contains("_bulk_get") && r.body.as_deref().unwrap_or("").contains("1-aaa")).count();
+    assert_eq!(asked_for_aaa, 1, "1-aaa was fetched with page 1 only");
+    let put = requests.iter().rev().find(|r| r.method == Method::Put).expect("the server's checkpoint");
+    assert!(put.body.as_deref().unwrap_or("").contains("\"p2\""), "the server's copy ends at the last page");
+}

@@ -24,7 +24,7 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 use indexed_db_futures::KeyRange;
 use serde_json::Value;
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
@@ -249,10 +249,14 @@ impl Store for IdbStore {
             let meta = tx.object_store(v1::META).map_err(idb_error)?;
             let loaded = read_states(&docs, &revs, &doc_ids).await?;
             let mut seq = read_seq(&meta).await?;
+            let mut new_here = BTreeSet::new();
+            for state in loaded.iter().filter(|s| s.tree.is_empty()) {
+                new_here.insert(state.id.clone());
+            }
             let mut states: BTreeMap<String, DocState> = doc_ids.iter().cloned().zip(loaded).collect();
             let (done, changed) = apply_doc_ops(&ops, &mut states)?;
             applied = done;
-            write_states(&docs, &revs, sequence_changes(changed, &mut states, &mut seq))?;
+            write_states(&docs, &revs, sequence_changes(changed, &mut states, &mut seq), &new_here)?;
             meta.put(kv_js(LOCAL_SEQ_KEY, &Value::from(seq))).build().map_err(idb_error)?;
         }
         for op in &ops {
@@ -375,14 +379,21 @@ fn write_state(docs: &indexed_db_futures::object_store::ObjectStore<'_>, revs: &
 /// rather than field by field (each crossing into JS costs more than the parse itself, and a
 /// page of a first sync is hundreds of documents). The one place values cross as JSON text: the
 /// sync protocol links serde_json's printer anyway.
-fn write_states(docs: &ObjectStore<'_>, revs: &ObjectStore<'_>, states: Vec<(DocState, u64)>) -> Result<(), StoreError> {
+///
+/// A document new to this replica (`new_here`) that arrived as one revision and was never changed
+/// here gets no revision record: the record would hold nothing that [`DocState::load`] does not
+/// work out from the winner alone (see [`DocState::implied_by_winner`]), which is how it is read
+/// back. A first sync writes one record per document instead of two; the document's next write
+/// (a conflict, a newer revision, a local edit) adds its record as usual.
+fn write_states(docs: &ObjectStore<'_>, revs: &ObjectStore<'_>, states: Vec<(DocState, u64)>, new_here: &BTreeSet<String>) -> Result<(), StoreError> {
     let mut values = Vec::with_capacity(states.len() * 2);
     let mut ids = Vec::with_capacity(states.len());
     for (state, seq) in states {
-        let winner = state.winner_doc().unwrap_or(Value::Null);
+        let winner = state.winner_doc();
+        let implied = winner.is_some() && state.implied_by_winner(seq) && new_here.contains(&state.id);
         ids.push(state.id.clone());
-        values.push(winner);
-        values.push(state.into_record(seq).into_json());
+        values.push(winner.unwrap_or(Value::Null));
+        values.push(if implied { Value::Null } else { state.into_record(seq).into_json() });
     }
     let text = serde_json::to_string(&Value::Array(values)).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let parsed: js_sys::Array = js_sys::JSON::parse(&text).map_err(|e| StoreError::Invalid(describe(&e)))?.unchecked_into();
@@ -393,7 +404,9 @@ fn write_states(docs: &ObjectStore<'_>, revs: &ObjectStore<'_>, states: Vec<(Doc
         } else {
             docs.put(winner).build().map(drop).map_err(idb_error)?;
         }
-        revs.put(record).build().map(drop).map_err(idb_error)?;
+        if !record.is_null() {
+            revs.put(record).build().map(drop).map_err(idb_error)?;
+        }
     }
     Ok(())
 }

@@ -181,6 +181,38 @@ pub async fn a_bad_received_revision_rolls_back_the_page<S: Store>(s: &S) {
     assert_eq!(s.get_meta("checkpoint").await, Ok(None), "the checkpoint never runs ahead of the documents");
 }
 
+/// A document that arrives as its first revision (most of a first sync) reads back, merges and is
+/// edited like any other. (`IdbStore` keeps no revision record for it until it changes.)
+pub async fn received_first_revisions_read_back_and_change_like_any_other<S: Store>(s: &S) {
+    let first = |id: &str, hash: &str, side: &str| json!({"_id": id, "_rev": format!("1-{hash}"), "_revisions": {"start": 1, "ids": [hash]}, "type": "goal", "side": side});
+    let ids: Vec<String> = ["goal:1", "goal:2", "goal:3"].map(String::from).to_vec();
+    s.apply(ids.iter().map(|id| Op::ReceiveDoc(first(id, "aaa", "a"))).chain([Op::PutMeta { key: "checkpoint".into(), value: json!(3) }]).collect()).await.unwrap();
+    for state in s.doc_states(&ids).await.unwrap() {
+        assert_eq!((state.tree.leaves(), state.tree.ancestry("1-aaa"), state.seq), (vec!["1-aaa"], vec!["1-aaa"], 0), "{state:?}");
+        assert_eq!(state.revision_doc("1-aaa").unwrap(), json!({"_id": state.id, "_rev": "1-aaa", "_revisions": {"start": 1, "ids": ["aaa"]}, "type": "goal", "side": "a"}));
+    }
+    assert!(s.changes_since(0, 10).await.unwrap().is_empty(), "what came from the server is not pushed back");
+    assert_eq!(s.count_changes_since(0).await.unwrap(), 0);
+
+    // goal:1 gets a conflicting first revision, goal:2 a child of its first, goal:3 a local edit.
+    let child = json!({"_id": "goal:2", "_rev": "2-ccc", "_revisions": {"start": 2, "ids": ["ccc", "aaa"]}, "type": "goal", "side": "c"});
+    s.apply(vec![Op::ReceiveDoc(first("goal:1", "bbb", "b")), Op::ReceiveDoc(child)]).await.unwrap();
+    let mut mine = s.get_doc("goal:3").await.unwrap().unwrap();
+    mine["side"] = json!("mine");
+    s.apply(vec![Op::PutDoc(mine)]).await.unwrap();
+    assert_eq!(s.get_doc("goal:1").await.unwrap().unwrap(), json!({"_id": "goal:1", "_rev": "1-bbb", "_conflicts": ["1-aaa"], "type": "goal", "side": "b"}));
+    let states = s.doc_states(&ids).await.unwrap();
+    assert_eq!(states[0].tree.leaves(), ["1-aaa", "1-bbb"]);
+    assert_eq!(states[0].revision_doc("1-aaa").unwrap()["side"], "a", "the first version's body is kept");
+    assert_eq!(states[1].tree.ancestry("2-ccc"), ["2-ccc", "1-aaa"]);
+    assert_eq!(states[1].seq, 0);
+    let changes = s.changes_since(0, 10).await.unwrap();
+    assert_eq!(changes.iter().map(|c| c.state.id.as_str()).collect::<Vec<_>>(), ["goal:3"]);
+    let pushed = changes[0].state.winner_doc().unwrap();
+    let rev = pushed["_rev"].as_str().unwrap();
+    assert_eq!(changes[0].state.tree.ancestry(rev), [rev, "1-aaa"], "the edit is made from the received revision");
+}
+
 /// Runs every suite test against a store made by `$make(test_name).await`.
 /// `native` makes `#[test]` functions; `browser` makes `#[wasm_bindgen_test]` ones.
 #[macro_export]
@@ -200,7 +232,8 @@ macro_rules! store_suite {
             edits_chain_revisions_and_feed_the_changes,
             received_revisions_merge_and_keep_conflicts,
             a_deletion_is_a_tombstone_that_replicates,
-            a_bad_received_revision_rolls_back_the_page
+            a_bad_received_revision_rolls_back_the_page,
+            received_first_revisions_read_back_and_change_like_any_other
         );
     };
     (@each native, $make:path, $($name:ident),*) => {$(

@@ -211,6 +211,19 @@ impl DocState {
         Some(Value::Object(doc))
     }
 
+    /// Whether a record stored with sequence number `seq` would hold nothing that
+    /// [`DocState::load`] does not work out from the winner alone: one live revision with its
+    /// body, no known ancestry, never changed on this device (a document received as its first
+    /// revision, as most of a first sync). `IdbStore` then writes no record for a new document.
+    pub fn implied_by_winner(&self, seq: u64) -> bool {
+        let mut nodes = self.tree.nodes.values();
+        let only = match (nodes.next(), nodes.next()) {
+            (Some(node), None) => node,
+            _ => return false,
+        };
+        seq == 0 && self.seq == 0 && only.parent.is_none() && !only.deleted && only.body.is_some()
+    }
+
     /// The record for the `revs` table, the winner's body left out (it is in `docs`).
     pub fn into_record(self, seq: u64) -> RevRecord {
         let mut tree = self.tree;
@@ -327,6 +340,29 @@ mod tests {
         assert_eq!(s.winner_doc().unwrap()["_rev"], "3-abc");
         assert!(s.receive(&json!({"_rev": "nonsense"})).is_err());
         assert!(s.receive(&json!("not an object")).is_err());
+    }
+
+    #[test]
+    fn a_first_revision_received_is_implied_by_its_winner_and_nothing_else_is() {
+        let mut s = state();
+        s.receive(&json!({"_id": "goal:1", "_rev": "1-aaa", "_revisions": {"start": 1, "ids": ["aaa"]}, "type": "goal", "n": 1.5})).unwrap();
+        assert!(s.implied_by_winner(0));
+        assert_eq!(DocState::load("goal:1", None, s.winner_doc().as_ref()), s, "what the store reads back without a record");
+        assert!(!s.implied_by_winner(3), "a record with a sequence number says more");
+        let mut with_history = state();
+        with_history.receive(&json!({"_rev": "2-bbb", "_revisions": {"start": 2, "ids": ["bbb", "aaa"]}, "type": "goal"})).unwrap();
+        assert!(!with_history.implied_by_winner(0));
+        let mut conflicted = s.clone();
+        conflicted.receive(&json!({"_rev": "1-bbb", "type": "goal"})).unwrap();
+        assert!(!conflicted.implied_by_winner(0));
+        let mut tombstone = state();
+        tombstone.receive(&json!({"_rev": "1-ccc", "_deleted": true})).unwrap();
+        assert!(!tombstone.implied_by_winner(0));
+        let mut edited = state();
+        edited.edit(&json!({"type": "goal"})).unwrap();
+        assert!(edited.implied_by_winner(0), "the tree alone is a first revision...");
+        edited.seq = 4;
+        assert!(!edited.implied_by_winner(4), "...but one made here has a sequence number");
     }
 
     #[test]

@@ -239,7 +239,7 @@ pub struct Checkpoint {
 }
 
 /// How many earlier sequences a checkpoint remembers.
-const HISTORY_KEPT: usize = 5;
+pub const HISTORY_KEPT: usize = 5;
 
 impl Checkpoint {
     pub fn read(doc: &Value) -> Option<Checkpoint> {

@@ -2,7 +2,8 @@
 //!
 //! **Pull**: `_changes?style=all_docs` from the checkpoint, a page at a time → the revisions this
 //! replica lacks → `_bulk_get?revs=true` → one store transaction holding the page's revisions
-//! *and* the new local checkpoint → the server-side checkpoint (`_local/…`).
+//! *and* the new local checkpoint → every few pages and at the end, the server-side checkpoint
+//! (`_local/…`). Pipelined: one page is stored while the next is fetched and the one after listed.
 //! **Push**: the store's own changes after the checkpoint → `_revs_diff` → `_bulk_docs` with
 //! `new_edits: false` (each revision with its `_revisions`) → both checkpoints.
 //!
@@ -17,13 +18,52 @@ use super::transport::{Method, Request, Transport};
 use crate::store::versioned::DocState;
 use crate::store::{Op, Store};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::task::Poll;
 
 /// Documents per page: hundreds per store transaction, few enough for a cheap phone's memory.
-pub const PAGE_SIZE: usize = 500;
+pub const PAGE_SIZE: usize = 1000;
+
+/// A pull saves the server's copy of its checkpoint after this many pages (and after the last):
+/// it is an optimisation (the local copy, written with each page, is what resuming relies on),
+/// and each save costs the server a write. It must stay within the checkpoint's history, so
+/// that after an interruption the local checkpoint still knows the server's and the pull
+/// resumes from there rather than from the beginning: the server's copy can lag the local one
+/// by this many pages plus the one stored while a save was under way.
+pub const REMOTE_CHECKPOINT_EVERY: usize = 4;
+const _: () = assert!(REMOTE_CHECKPOINT_EVERY < protocol::HISTORY_KEPT);
+
+/// A page's work, decided before its revisions are fetched.
+struct Plan {
+    /// The revisions to fetch, by id and rev.
+    wanted: BTreeSet<(String, String)>,
+    /// Documents that may be in conflict once the page is stored.
+    maybe_conflicted: Vec<String>,
+}
+
+/// The server's copy of a pull checkpoint, as this pull last saved it.
+struct RemoteCheckpoint {
+    /// Its `_rev`, needed to replace it.
+    rev: Option<String>,
+    /// The seq it names.
+    saved: Value,
+    /// Pages stored since.
+    unsaved: usize,
+}
+
+impl RemoteCheckpoint {
+    /// The (locally stored) checkpoint to save now, if one is due.
+    fn due(&mut self, stored: &Checkpoint) -> Option<Checkpoint> {
+        if self.unsaved < REMOTE_CHECKPOINT_EVERY || self.saved == stored.last_seq {
+            return None;
+        }
+        self.unsaved = 0;
+        self.saved = stored.last_seq.clone();
+        Some(stored.clone())
+    }
+}
 
 /// One local store paired with one server database.
 pub struct Replication<'a, S, T> {
@@ -104,17 +144,9 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
     /// Pulls everything the server has that this replica lacks. Returns how many revisions arrived.
     pub async fn pull(&self) -> Result<usize, SyncError> {
         let id = self.checkpoint_id("pull");
-        let (mut checkpoint, mut rev) = self.start(&id).await?;
-        let mut received = 0;
-        let mut page = self.changes_page(&checkpoint.last_seq).await?;
-        while page.changes.len() >= PAGE_SIZE {
-            // The next page is on its way while this one is stored.
-            let since = page.last_seq.clone();
-            let (stored, next) = join(self.store_page(&page, &id, &mut checkpoint, &mut rev), self.changes_page(&since)).await;
-            received += stored?;
-            page = next?;
-        }
-        Ok(received + self.store_page(&page, &id, &mut checkpoint, &mut rev).await?)
+        let (checkpoint, rev) = self.start(&id).await?;
+        let first = self.changes_page(&checkpoint.last_seq).await?;
+        self.pull_pages(&id, checkpoint, rev, first).await
     }
 
     async fn changes_page(&self, since: &Value) -> Result<ChangesPage, SyncError> {
@@ -122,69 +154,163 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
     }
 
     /// Live mode: waits (long-poll) up to `timeout_ms` for the server's next changes and stores
-    /// them. The transport aborts the request a little after the timeout by itself, since some
-    /// servers ignore it; aborting it early (a local change to push) is an `Offline(Aborted)` error.
+    /// them (and the pages after them, when the answer is a full page). The transport aborts the
+    /// request a little after the timeout by itself, since some servers ignore it; aborting it
+    /// early (a local change to push) is an `Offline(Aborted)` error.
     pub async fn pull_wait(&self, timeout_ms: u32) -> Result<usize, SyncError> {
         let id = self.checkpoint_id("pull");
-        let (mut checkpoint, mut rev) = self.start(&id).await?;
+        let (checkpoint, rev) = self.start(&id).await?;
         let request = protocol::changes_longpoll(&self.db, &checkpoint.last_seq, PAGE_SIZE, timeout_ms);
-        let page = read_changes(&json_body(&self.transport.send(request).await?)?)?;
-        let received = self.store_page(&page, &id, &mut checkpoint, &mut rev).await?;
-        // A full page means more are waiting: fetch them now rather than one long-poll each.
-        if page.changes.len() == PAGE_SIZE {
-            return Ok(received + self.pull().await?);
+        let first = read_changes(&json_body(&self.transport.send(request).await?)?)?;
+        self.pull_pages(&id, checkpoint, rev, first).await
+    }
+
+    /// Stores `first` and, while pages come full, the pages after it. Pipelined: while page N is
+    /// written to the store, page N+1's revisions are fetched (`_bulk_get`) and page N+2 is listed
+    /// (`_changes`), and the server's copy of the checkpoint goes out alongside, every
+    /// [`REMOTE_CHECKPOINT_EVERY`] pages and after the last. Each page still lands in one store
+    /// transaction with its checkpoint, in order, and the server's copy only ever names a page
+    /// that such a transaction has stored.
+    async fn pull_pages(&self, id: &str, mut checkpoint: Checkpoint, rev: Option<String>, first: ChangesPage) -> Result<usize, SyncError> {
+        let mut remote = RemoteCheckpoint { rev, saved: checkpoint.last_seq.clone(), unsaved: 0 };
+        let mut received = 0;
+        // The page being stored this round (with its plan and its fetched revisions), and the
+        // page listed after it.
+        let mut current: Option<(ChangesPage, Plan, Vec<Op>)> = None;
+        let mut next = Some(first);
+        loop {
+            // A page ending where the one before it ended brings nothing.
+            let before = current.as_ref().map_or(&checkpoint.last_seq, |(page, _, _)| &page.last_seq);
+            let next_page = next.take().filter(|n| &n.last_seq != before);
+            // The next page's states are read before this page's write starts (a read begun after
+            // it would wait for it): this page's revisions are not among them, so they are left
+            // out of what is fetched, and its documents are looked at for conflicts again.
+            let next_plan = match &next_page {
+                Some(page) => Some(self.plan(page, current.as_ref().map(|(_, plan, _)| &plan.wanted)).await?),
+                None => None,
+            };
+            if current.is_none() && next_plan.is_none() {
+                break;
+            }
+            let storing = current.is_some();
+            let listing = next_page.as_ref().filter(|n| n.changes.len() >= PAGE_SIZE).map(|n| n.last_seq.clone());
+            let due = remote.due(&checkpoint);
+            let ((stored, saved), (fetched, listed)) = join(
+                join(
+                    async {
+                        match current.take() {
+                            Some((page, plan, docs)) => self.store(docs, &plan, &page.last_seq, id, &mut checkpoint).await,
+                            None => Ok(0),
+                        }
+                    },
+                    async {
+                        match &due {
+                            Some(due) => self.save_remote_checkpoint(id, due, &mut remote.rev).await,
+                            None => Ok(()),
+                        }
+                    },
+                ),
+                join(
+                    async {
+                        match &next_plan {
+                            Some(plan) => self.fetch(plan).await.map(Some),
+                            None => Ok(None),
+                        }
+                    },
+                    async {
+                        match &listing {
+                            Some(since) => self.changes_page(since).await.map(Some),
+                            None => Ok(None),
+                        }
+                    },
+                ),
+            )
+            .await;
+            received += stored?;
+            saved?;
+            if storing {
+                remote.unsaved += 1;
+            }
+            let (Some(page), Some(plan), Some(docs)) = (next_page, next_plan, fetched?) else { break };
+            current = Some((page, plan, docs));
+            next = listed?;
+        }
+        // The last page is stored: the server's copy catches up before the pull reports done.
+        if remote.saved != checkpoint.last_seq {
+            self.save_remote_checkpoint(id, &checkpoint, &mut remote.rev).await?;
         }
         Ok(received)
     }
 
-    /// Stores one `_changes` page: the revisions missing here, fetched with `_bulk_get`, and the
-    /// checkpoint after the page — in one transaction — then the server's copy of the checkpoint.
-    /// Also used by the live mode for each long-poll answer.
-    pub async fn store_page(&self, page: &ChangesPage, id: &str, checkpoint: &mut Checkpoint, rev: &mut Option<String>) -> Result<usize, SyncError> {
-        if page.last_seq == checkpoint.last_seq {
-            return Ok(0);
-        }
+    /// What to fetch for a page: the revisions it lists that this replica lacks, but for those in
+    /// `in_flight` (the previous page's, being stored now), and the documents that may be in
+    /// conflict once they are stored.
+    async fn plan(&self, page: &ChangesPage, in_flight: Option<&BTreeSet<(String, String)>>) -> Result<Plan, SyncError> {
         // Design documents (the server's validation rules) belong to the server, not the device.
         let changes: Vec<&protocol::Change> = page.changes.iter().filter(|c| !c.id.starts_with("_design/")).collect();
         let ids: Vec<String> = changes.iter().map(|c| c.id.clone()).collect();
         let states = self.store.doc_states(&ids).await?;
-        let wanted: Vec<(String, String)> = changes
-            .iter()
-            .zip(&states)
-            .flat_map(|(change, state)| change.revs.iter().filter(|r| !state.tree.contains(r)).map(|r| (change.id.clone(), r.clone())))
-            .collect();
-        // Only a document this replica already had, or one that gets more than one revision now,
-        // can be in conflict after this page: the others need no second look (a first sync).
-        let mut maybe_conflicted: Vec<String> = changes.iter().zip(&states).filter(|(_, state)| !state.tree.is_empty()).map(|(c, _)| c.id.clone()).collect();
-        let mut per_id: BTreeMap<&str, usize> = BTreeMap::new();
-        for (id, _) in &wanted {
-            *per_id.entry(id.as_str()).or_default() += 1;
-        }
-        let several: Vec<String> = per_id.into_iter().filter(|(id, n)| *n > 1 && !maybe_conflicted.iter().any(|m| m == id)).map(|(id, _)| id.to_owned()).collect();
-        maybe_conflicted.extend(several);
-        let mut ops = Vec::with_capacity(wanted.len() + 1);
-        if !wanted.is_empty() {
-            let fetched = read_bulk_get(&json_body(&self.transport.send(protocol::bulk_get(&self.db, &wanted)).await?)?)?;
-            for key in &wanted {
-                match fetched.get(key) {
-                    Some(Fetched::Doc(doc)) => ops.push(Op::ReceiveDoc(doc.clone())),
-                    // Replaced and compacted since the change was listed: the newer revision is
-                    // in a later change.
-                    Some(Fetched::Missing) => {}
-                    Some(Fetched::Error(error)) => return Err(SyncError::Server { status: 200, reason: format!("{} {}: {error}", key.0, key.1) }),
-                    None => return Err(SyncError::BadResponse(format!("_bulk_get left out {} {}", key.0, key.1))),
+        // Built by insertion: collecting into a set would link the standard library's sort.
+        let mut wanted = BTreeSet::new();
+        for (change, state) in changes.iter().zip(&states) {
+            for rev in change.revs.iter().filter(|r| !state.tree.contains(r)) {
+                let key = (change.id.clone(), rev.clone());
+                if !in_flight.is_some_and(|f| f.contains(&key)) {
+                    wanted.insert(key);
                 }
             }
         }
+        // Only a document this replica already had, or one that gets more than one revision with
+        // this page and the one being stored now, can be in conflict after this page: the others
+        // need no second look (a first sync).
+        let mut per_id: BTreeMap<&str, usize> = BTreeMap::new();
+        for (id, _) in wanted.iter().chain(in_flight.into_iter().flatten()) {
+            *per_id.entry(id.as_str()).or_default() += 1;
+        }
+        let maybe_conflicted = changes
+            .iter()
+            .zip(&states)
+            .filter(|(c, state)| !state.tree.is_empty() || per_id.get(c.id.as_str()).is_some_and(|n| *n > 1))
+            .map(|(c, _)| c.id.clone())
+            .collect();
+        Ok(Plan { wanted, maybe_conflicted })
+    }
+
+    /// The planned revisions, from `_bulk_get`, as store ops.
+    async fn fetch(&self, plan: &Plan) -> Result<Vec<Op>, SyncError> {
+        if plan.wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<(String, String)> = plan.wanted.iter().cloned().collect();
+        let fetched = read_bulk_get(&json_body(&self.transport.send(protocol::bulk_get(&self.db, &wanted)).await?)?)?;
+        // Both are in (id, rev) order: one walk matches them (results nobody asked for are skipped).
+        let mut fetched = fetched.into_iter().peekable();
+        let mut ops = Vec::with_capacity(wanted.len() + 1);
+        for key in &wanted {
+            while fetched.next_if(|(k, _)| k < key).is_some() {}
+            match fetched.next_if(|(k, _)| k == key).map(|(_, f)| f) {
+                Some(Fetched::Doc(doc)) => ops.push(Op::ReceiveDoc(doc)),
+                // Replaced and compacted since the change was listed: the newer revision is
+                // in a later change.
+                Some(Fetched::Missing) => {}
+                Some(Fetched::Error(error)) => return Err(SyncError::Server { status: 200, reason: format!("{} {}: {error}", key.0, key.1) }),
+                None => return Err(SyncError::BadResponse(format!("_bulk_get left out {} {}", key.0, key.1))),
+            }
+        }
+        Ok(ops)
+    }
+
+    /// Stores a page's fetched revisions and the checkpoint after it in one transaction, then
+    /// settles the conflicts the merge rule can. Returns how many revisions were stored.
+    async fn store(&self, mut ops: Vec<Op>, plan: &Plan, last_seq: &Value, id: &str, checkpoint: &mut Checkpoint) -> Result<usize, SyncError> {
         let received = ops.len();
-        let next = checkpoint.advanced(page.last_seq.clone());
+        let next = checkpoint.advanced(last_seq.clone());
         ops.push(Op::PutMeta { key: Self::meta_key(id), value: next.to_json(None) });
         self.store.apply(ops).await?;
         *checkpoint = next;
-        if received > 0 && !maybe_conflicted.is_empty() {
-            self.settle_conflicts(&maybe_conflicted).await?;
+        if received > 0 && !plan.maybe_conflicted.is_empty() {
+            self.settle_conflicts(&plan.maybe_conflicted).await?;
         }
-        self.save_remote_checkpoint(id, checkpoint, rev).await?;
         Ok(received)
     }
 
