@@ -287,6 +287,13 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
             // Live: wait for the next change in any of them, then go round again (pushing first).
             let mut waits: Vec<Pin<Box<dyn Future<Output = Result<usize, SyncError>> + '_>>> = vec![Box::pin(replication.pull_wait(LONGPOLL_MS))];
             waits.extend(live.into_iter().map(|r| Box::pin(r.pull_wait(LONGPOLL_MS)) as Pin<Box<dyn Future<Output = Result<usize, SyncError>> + '_>>));
+            // A save made while this round ran (its wake-up found no request to cut short) ends the
+            // wait at once, so it is pushed now rather than after the long-poll.
+            let woken = wake.clone();
+            waits.push(Box::pin(async move {
+                woken.wait(None).await;
+                Ok(0)
+            }));
             let pulled = first_of(waits).await;
             // The others' long-polls are cut short; their next round starts from their checkpoints.
             transport.abort_all();

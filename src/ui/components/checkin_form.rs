@@ -21,6 +21,8 @@ pub fn CheckInForm(
     today: LocalDay,
     /// Called after saving.
     on_saved: Callback<CheckIn>,
+    /// Today's check-in as the store has it now (sync may bring a newer version from another device).
+    latest: Memo<Option<CheckIn>>,
 ) -> impl IntoView {
     let storage = use_storage();
     let saved = RwSignal::new(saved);
@@ -38,6 +40,27 @@ pub fn CheckInForm(
         }),
     );
     let problems = RwSignal::new(Vec::<String>::new());
+    // A newer version from another device shows at once if nothing was typed over the one shown;
+    // otherwise the words typed stay, and saving them merges with the newer version (field by field,
+    // from the revision they were typed over), so neither edit is lost.
+    let follow = RenderEffect::new(move |first: Option<()>| {
+        let newer = latest.get();
+        if first.is_none() {
+            return;
+        }
+        let shown = saved.get_untracked();
+        if newer.is_none() || newer == shown {
+            return;
+        }
+        let untouched = draft.value.with_untracked(|d| d.is_blank() || shown.as_ref().is_some_and(|c| d.matches(c)));
+        if untouched && draft.ready.get_untracked() {
+            saved.set(newer.clone());
+            if let Some(c) = newer.filter(|c| c.day == today) {
+                draft.replace(CheckInDraft::from_saved(&c));
+            }
+        }
+    });
+    on_cleanup(move || drop(follow));
 
     let saves = Saves::new();
     let save = move |submitted: CheckInDraft| {

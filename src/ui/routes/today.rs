@@ -27,6 +27,10 @@ pub fn TodayPage() -> impl IntoView {
             }
         })
     });
+    let todays = Memo::new(move |_| checkins.with(|c| match c {
+        Loading::Ready(l) => l.docs.iter().find(|x| x.day == today).cloned(),
+        _ => None,
+    }));
     let history = Signal::derive(move || {
         let mut all = checkins.with(|c| if let Loading::Ready(l) = c { l.docs.clone() } else { Vec::new() });
         crate::domain::order::sort_by(&mut all, |a, b| b.day.cmp(&a.day));
@@ -47,7 +51,7 @@ pub fn TodayPage() -> impl IntoView {
                         Loading::Ready(l) => l.docs.iter().find(|x| x.day == today).cloned(),
                         _ => None,
                     });
-                    view! { <CheckInForm saved today on_saved=on_checkin /> }.into_any()
+                    view! { <CheckInForm saved today on_saved=on_checkin latest=todays /> }.into_any()
                 } else {
                     view! { <p class="loading">"Opening your check-in…"</p> }.into_any()
                 }}
