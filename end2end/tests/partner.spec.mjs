@@ -101,8 +101,26 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
   await expect(a.getByRole('status').filter({ hasText: /Offline — \d+ changes? waiting/ })).toBeVisible();
   await a.reload();
   await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true })).toContainText('Written on the train');
+  // Reaching out again, offline: queued on the phone, said plainly; a second time in a day also suggests the
+  // facilitator and the crisis lines, gently.
+  await a.goto('/partner');
+  await a.getByRole('button', { name: "I'm struggling", exact: true }).click();
+  await expect(help).toContainText('Your note to your partner: Waiting for a connection — it will send by itself');
+  await expect(help).toContainText('let your facilitator know');
+  await expect(help.getByRole('link', { name: 'Call 988' })).toBeVisible();
   await contexts[0].setOffline(false);
   await expect(bobsList.getByRole('listitem').filter({ hasText: 'Written on the train' })).toBeVisible({ timeout: 40_000 });
+  await expect(help).toContainText(/Your note to your partner: (Sent|Delivered|Seen)/, { timeout: 40_000 });
+
+  // A week on, Bob has not checked in: a dot on Partner and, in words, a check-in waiting — gone once he has.
+  await b.clock.setFixedTime(new Date(Date.now() + 8 * 24 * 3600 * 1000));
+  await b.goto('/partner');
+  await expect(b.getByText("Next check-in: A check-in is waiting — whenever you're ready")).toBeVisible();
+  await expect(b.locator('body')).toHaveAttribute('data-partner-due', '');
+  await b.getByRole('textbox', { name: "How I'm doing", exact: true }).fill('Catching up');
+  await b.getByRole('button', { name: 'Send check-in', exact: true }).click();
+  await expect(b.getByText('Next check-in: Done for this week')).toBeVisible();
+  await expect(b.locator('body')).not.toHaveAttribute('data-partner-due', '');
 
   // Dana is not in the pair: 403 on its database; and Bob cannot read Alice's questionnaire.
   const pairDb = await a.evaluate(async () => {
