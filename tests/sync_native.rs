@@ -216,7 +216,17 @@ fn a_sync_interrupted_at_any_step_resumes_without_losing_or_duplicating() {
         phone.write((0..30).map(mood).collect());
         phone.push().expect("first push");
         tablet.pull().expect("first pull");
+        // New documents, and edits of five earlier ones: second revisions, which the pull fetches
+        // with `_bulk_get` (first ones come with the `_changes` listing).
         phone.write((30..35).map(mood).collect());
+        let edits: Vec<Value> = (0..5)
+            .map(|i| {
+                let mut doc = phone.doc(&format!("mood:{i:05}")).expect("written");
+                doc["note"] = json!("edited");
+                doc
+            })
+            .collect();
+        phone.write(edits);
         if case.push {
             proxy.inject(case.rule.clone());
             let faulty = phone.push();
@@ -372,9 +382,10 @@ fn a_pull_interrupted_between_server_checkpoints_resumes_with_nothing_lost_or_du
 
     let proxy = FaultProxy::start(backend.addr);
     let tablet = Device::new("tablet", &proxy.url(), &user);
-    // The connection drops after the server answered the _bulk_get of the page after the one
-    // that made a server checkpoint due: the pages before it are stored, the server's copy lags.
-    proxy.inject(Rule::new(Method::Post, "/_bulk_get", Fault::Hangup).nth(REMOTE_CHECKPOINT_EVERY + 1));
+    // The connection drops after the server answered a `_changes` listing a few pages after the
+    // one that made a server checkpoint due (a first sync's revisions come with the listing): the
+    // pages before it are stored, the server's copy lags.
+    proxy.inject(Rule::new(Method::Get, "/_changes", Fault::Hangup).nth(REMOTE_CHECKPOINT_EVERY + 2));
     assert!(matches!(tablet.pull(), Err(SyncError::Offline(_))), "the pull stops at the fault");
     assert_eq!(proxy.pending(), 0, "the fault fired");
     let stored_before = tablet.count("mood");

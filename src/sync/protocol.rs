@@ -98,13 +98,13 @@ fn seq_param(seq: &Value) -> String {
 // ---- requests ----
 
 pub fn changes(db: &str, since: &Value, limit: usize) -> Request {
-    Request::get(format!("/{}/_changes?style=all_docs&since={}&limit={limit}", encode_component(db), seq_param(since)))
+    Request::get(format!("/{}/_changes?style=all_docs&include_docs=true&since={}&limit={limit}", encode_component(db), seq_param(since)))
 }
 
 /// A long-poll for the next change. `timeout_ms` goes to the server, and a little more to the
 /// transport: some servers ignore the server-side timeout, so the client aborts by itself.
 pub fn changes_longpoll(db: &str, since: &Value, limit: usize, timeout_ms: u32) -> Request {
-    let path = format!("/{}/_changes?style=all_docs&feed=longpoll&timeout={timeout_ms}&since={}&limit={limit}", encode_component(db), seq_param(since));
+    let path = format!("/{}/_changes?style=all_docs&include_docs=true&feed=longpoll&timeout={timeout_ms}&since={}&limit={limit}", encode_component(db), seq_param(since));
     Request::get(path).timeout(timeout_ms.saturating_add(10_000))
 }
 
@@ -132,6 +132,23 @@ pub fn local_doc_path(db: &str, id: &str) -> String {
 pub struct Change {
     pub id: String,
     pub revs: Vec<String>,
+    /// The winning revision's body, sent along (`include_docs=true`). Used as it is only for a
+    /// first-generation revision, whose history is itself; every other one is fetched with
+    /// `_bulk_get?revs=true`.
+    pub doc: Option<Value>,
+}
+
+impl Change {
+    /// `rev`'s body from the change itself, when that needs no second request: the row's document
+    /// is that very revision, a first one (`1-…`, no ancestors to learn), and not deleted.
+    pub fn first_revision(&self, rev: &str) -> Option<&Value> {
+        self.doc.as_ref().filter(|d| {
+            rev.starts_with("1-")
+                && d.get("_rev").and_then(Value::as_str) == Some(rev)
+                && d.get("_id").and_then(Value::as_str) == Some(self.id.as_str())
+                && !d.get("_deleted").and_then(Value::as_bool).unwrap_or(false)
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -148,7 +165,8 @@ pub fn read_changes(body: &Value) -> Result<ChangesPage, SyncError> {
     for row in results {
         let id = row.get("id").and_then(Value::as_str).ok_or_else(|| SyncError::BadResponse("a change without an id".into()))?;
         let revs: Vec<String> = row.get("changes").and_then(Value::as_array).map(|c| c.iter().filter_map(|r| r.get("rev")?.as_str().map(str::to_owned)).collect()).unwrap_or_default();
-        changes.push(Change { id: id.to_owned(), revs });
+        let doc = row.get("doc").filter(|d| d.is_object()).cloned();
+        changes.push(Change { id: id.to_owned(), revs, doc });
     }
     Ok(ChangesPage { changes, last_seq })
 }
@@ -322,7 +340,7 @@ mod tests {
         ], "last_seq": "2-b", "pending": 0});
         let page = read_changes(&body).unwrap();
         assert_eq!(page.last_seq, json!("2-b"));
-        assert_eq!(page.changes[1], Change { id: "goal:1".into(), revs: vec!["2-y".into(), "2-z".into()] });
+        assert_eq!(page.changes[1], Change { id: "goal:1".into(), revs: vec!["2-y".into(), "2-z".into()], doc: None });
         assert!(read_changes(&json!({"results": []})).is_err());
         assert!(read_changes(&json!({"results": [{"changes": []}], "last_seq": 1})).is_err());
     }

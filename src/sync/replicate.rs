@@ -39,6 +39,8 @@ const _: () = assert!(REMOTE_CHECKPOINT_EVERY < protocol::HISTORY_KEPT);
 struct Plan {
     /// The revisions to fetch, by id and rev.
     wanted: BTreeSet<(String, String)>,
+    /// Those of them the `_changes` page already brought whole (first revisions): not fetched again.
+    inline: BTreeMap<(String, String), Value>,
     /// Documents that may be in conflict once the page is stored.
     maybe_conflicted: Vec<String>,
 }
@@ -252,10 +254,14 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         let states = self.store.doc_states(&ids).await?;
         // Built by insertion: collecting into a set would link the standard library's sort.
         let mut wanted = BTreeSet::new();
+        let mut inline = BTreeMap::new();
         for (change, state) in changes.iter().zip(&states) {
             for rev in change.revs.iter().filter(|r| !state.tree.contains(r)) {
                 let key = (change.id.clone(), rev.clone());
                 if !in_flight.is_some_and(|f| f.contains(&key)) {
+                    if let Some(doc) = change.first_revision(rev) {
+                        inline.insert(key.clone(), doc.clone());
+                    }
                     wanted.insert(key);
                 }
             }
@@ -273,7 +279,7 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
             .filter(|(c, state)| !state.tree.is_empty() || per_id.get(c.id.as_str()).is_some_and(|n| *n > 1))
             .map(|(c, _)| c.id.clone())
             .collect();
-        Ok(Plan { wanted, maybe_conflicted })
+        Ok(Plan { wanted, inline, maybe_conflicted })
     }
 
     /// The planned revisions, from `_bulk_get`, as store ops.
@@ -281,12 +287,21 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
         if plan.wanted.is_empty() {
             return Ok(Vec::new());
         }
-        let wanted: Vec<(String, String)> = plan.wanted.iter().cloned().collect();
-        let fetched = read_bulk_get(&json_body(&self.transport.send(protocol::bulk_get(&self.db, &wanted)).await?)?)?;
+        // First revisions came with the `_changes` page; only the others need `_bulk_get`.
+        let wanted: Vec<(String, String)> = plan.wanted.iter().filter(|k| !plan.inline.contains_key(*k)).cloned().collect();
+        let fetched = if wanted.is_empty() {
+            BTreeMap::new()
+        } else {
+            read_bulk_get(&json_body(&self.transport.send(protocol::bulk_get(&self.db, &wanted)).await?)?)?
+        };
         // Both are in (id, rev) order: one walk matches them (results nobody asked for are skipped).
         let mut fetched = fetched.into_iter().peekable();
-        let mut ops = Vec::with_capacity(wanted.len() + 1);
-        for key in &wanted {
+        let mut ops = Vec::with_capacity(plan.wanted.len() + 1);
+        for key in &plan.wanted {
+            if let Some(doc) = plan.inline.get(key) {
+                ops.push(Op::ReceiveDoc(doc.clone()));
+                continue;
+            }
             while fetched.next_if(|(k, _)| k < key).is_some() {}
             match fetched.next_if(|(k, _)| k == key).map(|(_, f)| f) {
                 Some(Fetched::Doc(doc)) => ops.push(Op::ReceiveDoc(doc)),
