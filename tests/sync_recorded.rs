@@ -34,7 +34,7 @@ fn a_couchdb_3_pull_keeps_conflicts_tombstones_and_the_opaque_seq() {
     let last_seq: Value = serde_json::from_str::<Value>(&fixture("changes_all_docs.json")).expect("JSON")["last_seq"].clone();
     let transport = RecordedTransport::new()
         .route(Method::Get, &format!("/{DB}/_local/"), 404, "error_404_missing.json")
-        .route_body(Method::Get, &format!("/{DB}/_changes?style=all_docs&since=0&"), 200, &changes_page())
+        .route_body(Method::Get, &format!("/{DB}/_changes?style=all_docs&include_docs=true&since=0&"), 200, &changes_page())
         .route(Method::Post, &format!("/{DB}/_bulk_get"), 200, "bulk_get.json")
         .route(Method::Put, &format!("/{DB}/_local/"), 201, "local_put.json");
     let store = MemoryStore::new();
@@ -131,4 +131,36 @@ fn a_document_that_changes_between_two_pipelined_pages_keeps_both_versions_and_i
     assert_eq!(asked_for_aaa, 1, "1-aaa was fetched with page 1 only");
     let put = requests.iter().rev().find(|r| r.method == Method::Put).expect("the server's checkpoint");
     assert!(put.body.as_deref().unwrap_or("").contains("\"p2\""), "the server's copy ends at the last page");
+}
+
+#[test]
+fn first_revisions_come_with_the_listing_and_only_later_ones_are_fetched() {
+    // `include_docs=true`: a first revision's body is in the row, and its history is itself; a
+    // second revision needs its history from `_bulk_get?revs=true`, and so does a row whose document
+    // moved on between listing and reading (its `_rev` is not the one listed).
+    let page = serde_json::json!({
+        "results": [
+            {"seq": "1-a", "id": "mood:1", "changes": [{"rev": "1-aaa"}], "doc": {"_id": "mood:1", "_rev": "1-aaa", "type": "mood", "score": 5}},
+            {"seq": "2-a", "id": "goal:1", "changes": [{"rev": "2-bbb"}], "doc": {"_id": "goal:1", "_rev": "2-bbb", "type": "goal", "title": "walk"}},
+            {"seq": "3-a", "id": "mood:2", "changes": [{"rev": "1-ccc"}], "doc": {"_id": "mood:2", "_rev": "2-ddd", "type": "mood", "score": 6}}
+        ],
+        "last_seq": "3-a"
+    });
+    let bulk = serde_json::json!({"results": [
+        {"id": "goal:1", "docs": [{"ok": {"_id": "goal:1", "_rev": "2-bbb", "type": "goal", "title": "walk", "_revisions": {"start": 2, "ids": ["bbb", "aaa0"]}}}]},
+        {"id": "mood:2", "docs": [{"ok": {"_id": "mood:2", "_rev": "1-ccc", "type": "mood", "score": 4, "_revisions": {"start": 1, "ids": ["ccc"]}}}]}
+    ]});
+    let transport = RecordedTransport::new()
+        .route(Method::Get, &format!("/{DB}/_local/"), 404, "error_404_missing.json")
+        .route_body(Method::Get, &format!("/{DB}/_changes"), 200, &page.to_string())
+        .route_body(Method::Post, &format!("/{DB}/_bulk_get"), 200, &bulk.to_string())
+        .route(Method::Put, &format!("/{DB}/_local/"), 201, "local_put.json");
+    let store = MemoryStore::new();
+    assert_eq!(pull(&store, &transport), Ok(3));
+    let asked = transport.requests().into_iter().filter(|r| r.path.contains("_bulk_get")).map(|r| r.body.unwrap_or_default()).collect::<Vec<_>>().join(" ");
+    assert!(!asked.contains("mood:1"), "the first revision came with the listing: {asked}");
+    assert!(asked.contains("goal:1") && asked.contains("2-bbb"), "a second revision is fetched with its history: {asked}");
+    assert!(asked.contains("mood:2") && asked.contains("1-ccc"), "a row whose document moved on is fetched as listed: {asked}");
+    assert_eq!(block_on(store.get_doc("mood:1")).expect("read").expect("stored")["score"], 5);
+    assert_eq!(block_on(store.get_doc("goal:1")).expect("read").expect("stored")["title"], "walk");
 }
