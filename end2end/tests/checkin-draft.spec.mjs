@@ -58,6 +58,10 @@ test('a check-in draft survives a killed browser, then saves', async ({ baseURL 
     await page.goto(new URL('/', baseURL).href);
     await typeDraft(page, text);
     await expect(page.getByText(DRAFT_KEPT).first()).toBeVisible();
+    // Every keystroke's write has completed (each records a `tandem:draft-durable` measure): a kill a moment
+    // after the last key could otherwise beat that key's own write, which no app can keep.
+    const keys = text.feel.length + text.win.length + text.challenge.length;
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('tandem:draft-durable').length)).toBeGreaterThanOrEqual(keys);
 
     // No clean shutdown: SIGKILL the browser process, as the OS would when it is out of memory.
     const died = await run.kill();

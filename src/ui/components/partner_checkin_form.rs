@@ -20,6 +20,7 @@ pub const DRAFT_KEY: &str = "partner-checkin";
 #[component]
 pub fn PartnerCheckInForm(me: String, pairing: Pairing, on_sent: Callback<PartnerCheckIn>) -> impl IntoView {
     let storage = use_storage();
+    let sync = use_context::<crate::ui::sync::SyncContext>();
     let draft = use_draft::<PartnerCheckInDraft>(DRAFT_KEY);
     let problems = RwSignal::new(Vec::<String>::new());
     let saves = Saves::new();
@@ -82,6 +83,10 @@ pub fn PartnerCheckInForm(me: String, pairing: Pairing, on_sent: Callback<Partne
                     draft.after_save(&submitted, true, at);
                     if let Some(c) = sent.pop() {
                         on_sent.try_run(c);
+                    }
+                    // Other parts of the app count check-ins too (the due dot on Partner): they reload.
+                    if let Some(sync) = sync {
+                        sync.arrivals.try_update(|n| *n += 1);
                     }
                 }
                 Err(m) => problems.set(vec![m]),
