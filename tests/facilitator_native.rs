@@ -79,3 +79,38 @@ fn a_facilitator_pairs_two_participants_and_only_they_can_use_the_pair_database(
     assert_eq!(status(&dana_client, Method::Get, &format!("/{}", care_db_name(&alice.name)), None), 403, "nor Alice's care database");
     assert_eq!(status(&bob_client, Method::Get, &format!("/{}/questionnaire", care_db_name(&alice.name)), None), 403, "partners never see each other's questionnaire");
 }
+
+#[test]
+fn a_group_database_is_for_its_members_who_write_only_as_themselves() {
+    let backend = Backend::shared();
+    let (ana, ben, cy, outsider) = (backend.new_user("ana"), backend.new_user("ben"), backend.new_user("cy"), backend.new_user("out"));
+    let facilitator = backend.admin();
+    let group_id = support::backend::unique_name("g").replace('_', "-");
+    let db = format!("tandem-group-{group_id}");
+    let members: Vec<String> = [&ana, &ben, &cy].iter().map(|u| u.name.clone()).collect();
+    block_on(ensure_shared_db(&facilitator, &db, &members)).expect("group db");
+    // The membership notice each member's app finds in their care database.
+    for who in [&ana, &ben, &cy] {
+        block_on(ensure_shared_db(&facilitator, &care_db_name(&who.name), &[who.name.clone()])).expect("care db");
+        let notice = json!({"_id": format!("group-membership:{group_id}"), "type": "group-membership", "schema": 1, "group_id": group_id,
+            "name": "Tuesday evening group", "created_at": "2026-11-23T10:00:00.000Z", "updated_at": "2026-11-23T10:00:00.000Z", "audience": "facilitator"});
+        block_on(put_document(&facilitator, &care_db_name(&who.name), &notice)).expect("membership notice");
+    }
+    let ana_client = backend.login(&ana);
+    let post = format!("/{db}/post:1");
+    assert_eq!(status(&ana_client, Method::Put, &post, Some(json!({"type": "post", "author": ana.name, "group_id": group_id, "text": "Checking in"}))), 201);
+    let ben_client = backend.login(&ben);
+    assert_eq!(status(&ben_client, Method::Get, &post, None), 200, "members read each other's posts");
+    assert_eq!(status(&ben_client, Method::Put, &format!("/{db}/post:2"), Some(json!({"type": "post", "author": ana.name, "group_id": group_id}))), 403, "nobody posts as someone else");
+    let current: Value = serde_json::from_str(&block_on(ben_client.send(Request::get(post.clone()))).expect("get").body).expect("JSON");
+    let mut edited = current.clone();
+    edited["text"] = json!("changed by Ben");
+    assert_eq!(status(&ben_client, Method::Put, &post, Some(edited)), 403, "nor edits their post");
+    // The facilitator may hide a post.
+    let mut hidden = current;
+    hidden["hidden"] = json!(true);
+    assert_eq!(status(&facilitator, Method::Put, &post, Some(hidden)), 201);
+    let outsider_client = backend.login(&outsider);
+    assert_eq!(status(&outsider_client, Method::Get, &format!("/{db}"), None), 403, "a non-member gets 403");
+    assert_eq!(status(&outsider_client, Method::Get, &post, None), 403);
+}

@@ -19,8 +19,15 @@ pub const CARE_TYPES: [&str; 2] = [QUESTIONNAIRE_TYPE, REPAIR_REQUEST_TYPE];
 /// Types written to the pair's database; each carries `pair_id`.
 pub const PAIR_TYPES: [&str; 4] = [PARTNER_CHECKIN_TYPE, PARTNER_REPLY_TYPE, URGENT_NOTE_TYPE, URGENT_RECEIPT_TYPE];
 
-/// Types this device receives but never sends.
-pub const RECEIVED_ONLY_TYPES: [&str; 1] = [PAIRING_TYPE];
+/// Types written to a group's database; each carries `group_id`.
+pub const GROUP_TYPES: [&str; 4] = ["post", "group-reaction", "attendance", "norms-agreement"];
+
+/// A report of a group post goes to the facilitator only: the reporter's care database.
+pub const GROUP_REPORT_TYPE: &str = "post-report";
+
+/// Types this device receives but never sends: the facilitator's notices (a pairing; a group's
+/// settings and a membership notice) are written by the facilitator's app itself.
+pub const RECEIVED_ONLY_TYPES: [&str; 3] = [PAIRING_TYPE, "group", "group-membership"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Home {
@@ -30,7 +37,7 @@ pub enum Home {
     Care,
     /// A pair's database, by pair id (see `partner::pair_db_name`).
     Pair(String),
-    /// A group's database, by group id. Nothing is routed here yet.
+    /// A group's database, by group id (`tandem-group-<id>`).
     Group(String),
     /// Pushed nowhere: kept on this device only.
     Nowhere,
@@ -45,8 +52,14 @@ pub fn home(doc: &Value) -> Home {
         return Home::Nowhere;
     }
     let doc_type = obj.get("type").and_then(Value::as_str).unwrap_or_default();
-    if CARE_TYPES.contains(&doc_type) {
+    if CARE_TYPES.contains(&doc_type) || doc_type == GROUP_REPORT_TYPE {
         Home::Care
+    } else if GROUP_TYPES.contains(&doc_type) {
+        match obj.get("group_id").and_then(Value::as_str) {
+            // Group ids follow the same database-name rule as pair ids.
+            Some(group_id) if is_valid_pair_id(group_id) => Home::Group(group_id.to_owned()),
+            _ => Home::Nowhere,
+        }
     } else if PAIR_TYPES.contains(&doc_type) {
         match obj.get("pair_id").and_then(Value::as_str) {
             Some(pair_id) if is_valid_pair_id(pair_id) => Home::Pair(pair_id.to_owned()),
@@ -150,5 +163,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn group_types_go_to_their_group_and_reports_to_the_facilitator() {
+        for t in GROUP_TYPES {
+            assert_eq!(home(&json!({"type": t, "group_id": "g1", "author": "alex"})), Home::Group("g1".into()), "{t}");
+            assert_eq!(home(&json!({"type": t, "author": "alex"})), Home::Nowhere, "{t} without a group stays here");
+            assert_eq!(home(&json!({"type": t, "group_id": "Not Valid!"})), Home::Nowhere, "{t} with an unusable group id");
+        }
+        assert_eq!(home(&json!({"type": "post-report", "group_id": "g1", "post_id": "post:1"})), Home::Care, "reports never go to the group");
+        assert_eq!(home(&json!({"type": "group", "group_id": "g1"})), Home::Nowhere);
+        assert_eq!(home(&json!({"type": "group-membership", "group_id": "g1"})), Home::Nowhere);
     }
 }

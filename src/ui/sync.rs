@@ -249,6 +249,7 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
                 pulled += r.pull().await?;
             }
             targets.extend(pair_targets(&*store, &account.username).await?);
+            targets.extend(group_targets(&*store).await?);
             let others: Vec<(Replication<'_, _, _>, Home)> = targets
                 .into_iter()
                 .map(|(db, route)| (Replication { store: &*store, transport: &*transport, db, pairing: pairing.clone() }, route))
@@ -336,6 +337,21 @@ async fn pair_targets<S: Store>(store: &S, me: &str) -> Result<Vec<(String, Home
         let db = pair_db_name(&p.pair_id);
         if !out.iter().any(|(d, _)| *d == db) {
             out.push((db, Home::Pair(p.pair_id.clone())));
+        }
+    }
+    Ok(out)
+}
+
+/// The group databases this person syncs: one per membership notice the facilitator left in
+/// their care database (`group-membership`, with `group_id`), unless it says they left.
+async fn group_targets<S: Store>(store: &S) -> Result<Vec<(String, Home)>, SyncError> {
+    let mut out: Vec<(String, Home)> = Vec::new();
+    for notice in store.docs_of_type("group-membership").await?.docs {
+        let left = notice.get("left").is_some_and(|l| !l.is_null());
+        let Some(group_id) = notice.get("group_id").and_then(Value::as_str).filter(|g| is_valid_pair_id(g)) else { continue };
+        let db = format!("tandem-group-{group_id}");
+        if !left && !out.iter().any(|(d, _)| *d == db) {
+            out.push((db, Home::Group(group_id.to_owned())));
         }
     }
     Ok(out)
