@@ -86,10 +86,22 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
   await bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('button', { name: 'Encourage' }).click();
   await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true }).getByRole('button', { name: /Encourage 1/ })).toBeVisible({ timeout: 40_000 });
 
-  // "I'm struggling": the crisis lines at once for Alice; the note reaches Bob, and Alice sees it seen.
+  // Alice's safety plan names her people; they show on the crisis screen.
+  await a.goto('/plan');
+  await a.getByRole('textbox', { name: 'People I can ask for help', exact: true }).fill('Mum 555 0100\nSam');
+  await a.getByRole('textbox', { name: 'My reasons for living', exact: true }).fill('My kids');
+  await a.getByRole('button', { name: 'Save plan', exact: true }).click();
+  await expect(a.getByText(/^Saved/).first()).toBeVisible();
+  await a.goto('/help');
+  await expect(a.getByRole('list', { name: 'My people', exact: true }).getByRole('link', { name: 'Call Mum' })).toHaveAttribute('href', 'tel:5550100');
+  await a.goto('/partner');
+
+  // "I'm struggling": her people and the crisis lines at once for Alice; the note reaches Bob, and Alice sees it seen.
   await a.getByRole('button', { name: "I'm struggling", exact: true }).click();
   const help = a.getByRole('region', { name: 'Help right now', exact: true });
   await expect(help.getByRole('link', { name: 'Call 988' })).toHaveAttribute('href', 'tel:988');
+  await expect(help.getByRole('link', { name: 'Call Mum' })).toHaveAttribute('href', 'tel:5550100');
+  await expect(help.getByRole('list', { name: 'My people', exact: true })).toContainText('Sam');
   await expect(b.getByRole('region', { name: 'Your partner reached out', exact: true }).first()).toContainText(`${alice.name} is struggling`, { timeout: 40_000 });
   await expect(help).toContainText(/Your note to your partner: (Delivered|Seen)/, { timeout: 40_000 });
 

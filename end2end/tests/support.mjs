@@ -21,6 +21,7 @@ export const SCREENS = [
   { name: 'Partner questionnaire', path: '/partner/questionnaire' },
   { name: 'Ask for a different partner', path: '/partner/change' },
   { name: 'Facilitator', path: '/facilitator' },
+  { name: 'My safety plan', path: '/plan' },
   { name: 'Partner', path: '/partner' },
   { name: 'Group', path: '/group' },
   { name: 'Help', path: '/help' },

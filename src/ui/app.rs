@@ -5,6 +5,7 @@ use super::routes::coming_soon::GroupPage;
 use super::routes::partner::PartnerPage;
 use super::routes::partner_change::PartnerChangePage;
 use super::routes::questionnaire::QuestionnairePage;
+use super::routes::plan::PlanPage;
 use super::routes::facilitator::FacilitatorPage;
 use super::routes::goals::GoalsPage;
 use super::routes::values::ValuesPage;
@@ -56,6 +57,7 @@ pub fn App(
                     <Route path=path!("/partner/change") view=PartnerChangePage />
                     <Route path=path!("/partner/questionnaire") view=QuestionnairePage />
                     <Route path=path!("/facilitator") view=FacilitatorPage />
+                    <Route path=path!("/plan") view=PlanPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />
                     <Route path=path!("/settings") view=SettingsPage />

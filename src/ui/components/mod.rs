@@ -14,6 +14,7 @@ pub mod mood_history;
 pub mod partner_checkin_form;
 pub mod partner_history;
 pub mod partner_reminder;
+pub mod plan_contacts;
 pub mod quick_mood;
 pub mod save_status;
 pub mod struggling;

@@ -4,10 +4,10 @@
 //! too, and are marked seen when shown.
 
 use super::crisis_lines::CrisisLines;
+use super::plan_contacts::PlanContacts;
 use crate::domain::partner::{delivery_state, receipt_for, send_urgent, struggling_advice, Pairing, UrgentNote, UrgentReceipt, URGENT_NOTE_TYPE};
 use crate::domain::time::hhmm_at;
 use crate::store::Store;
-use crate::ui::app::link;
 use crate::ui::platform;
 use crate::ui::routes::partner::{names, PartnerData};
 use crate::ui::storage::{loaded, save_docs, upsert, use_storage};
@@ -125,8 +125,10 @@ pub fn Struggling(data: PartnerData, me: String, pairing: Pairing) -> impl IntoV
                     })}
                     {move || advice.get().map(|a| view! { <p class="notice">{a}</p> })}
                     <p>"If you might act on thoughts of harming yourself, call or text now — you don't have to wait for your partner."</p>
+                    <h3>"People from my safety plan"</h3>
+                    <PlanContacts />
+                    <h3>"Crisis lines"</h3>
                     <CrisisLines level=3 />
-                    <p>"Your safety plan's people and places will show here once you make one. "{link("/help", None, "Open the crisis screen")}</p>
                 </div>
             })}
         </section>

@@ -2,6 +2,8 @@
 
 use crate::domain::crisis::EMERGENCY_NOTE;
 use crate::ui::components::crisis_lines::CrisisLines;
+use crate::ui::components::plan_contacts::PlanContacts;
+use crate::ui::app::link;
 use crate::ui::platform;
 use leptos::prelude::*;
 
@@ -14,6 +16,11 @@ pub fn HelpPage() -> impl IntoView {
             <p class="help__lead">"You don't have to go through this alone. Free, confidential help is available right now."</p>
             <p class="help__emergency" role="note">{EMERGENCY_NOTE}</p>
             <CrisisLines />
+            <section class="help__mine" aria-labelledby="help-mine">
+                <h2 id="help-mine">"My people"</h2>
+                <PlanContacts />
+                <p>{link("/plan", None, "My safety plan")}</p>
+            </section>
             <p class="help__footer">"These numbers are saved in Tandem and show even without a connection."</p>
         </div>
     }

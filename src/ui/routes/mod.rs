@@ -8,6 +8,7 @@ pub mod mood;
 pub mod not_found;
 pub mod partner;
 pub mod partner_change;
+pub mod plan;
 pub mod questionnaire;
 pub mod settings;
 pub mod today;
