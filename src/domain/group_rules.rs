@@ -93,7 +93,7 @@ pub fn quiet_members(group: &Group, posts: &[Post], attendance: &[Attendance], l
     if last_n_sessions == 0 || ended.len() < last_n_sessions {
         return Vec::new();
     }
-    let recent = ended.get(ended.len() - last_n_sessions..).unwrap_or(&[]);
+    let recent = ended.get(ended.len().saturating_sub(last_n_sessions)..).unwrap_or(&[]);
     group
         .member_list()
         .into_iter()
