@@ -84,7 +84,19 @@ test('when the server ends the session the app asks to sign in again and keeps w
   const user = await freshUser('expired');
   await signIn(page, user);
   await expect(syncStatus(page)).toHaveText(/^Synced/);
-  // The session cookie disappears (expired on the server): the next request gets a 401.
+  // The session ends on the server: from now on every request gets CouchDB's 401. (Clearing the cookie alone
+  // races with an answer already on its way, which carries a renewed session cookie as CouchDB renews it on use.)
+  const origin = new URL(page.url()).origin;
+  const expired = (route) =>
+    route.request().method() === 'OPTIONS'
+      ? route.continue()
+      : route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          headers: { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' },
+          body: '{"error":"unauthorized","reason":"You are not authorized to access this db."}',
+        });
+  await context.route(`${BACKEND_URL}/**`, expired);
   await context.clearCookies();
   const note = `Written after the session ended ${Date.now()}`;
   await logMood(page, note);
@@ -93,6 +105,7 @@ test('when the server ends the session the app asks to sign in again and keeps w
   await page.reload();
   await expect(page.getByRole('list', { name: 'Mood history', exact: true })).toContainText(note);
   // Signing in again sends what waited.
+  await context.unroute(`${BACKEND_URL}/**`, expired);
   await signIn(page, user);
   await expect(syncStatus(page)).toHaveText(/^Synced/);
 });
