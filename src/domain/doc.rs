@@ -63,6 +63,21 @@ impl Header {
         Header { id, rev: None, doc_type: doc_type.to_owned(), schema, created_at: at, updated_at: at, audience: Audience::Private }
     }
 
+    /// A new document's header, for the audience it is shared with.
+    pub fn shared(id: String, doc_type: &str, schema: u32, audience: Audience, at: Timestamp) -> Self {
+        Header { audience, ..Header::new(id, doc_type, schema, at) }
+    }
+
+    /// Whether `suffix` after `prefix` makes a database name CouchDB accepts: only
+    /// `a-z 0-9 _ $ ( ) + / -`, at most 238 characters in all. Routing sends nothing to a shared
+    /// database whose name the server would refuse (documents would sit unsent, and nobody could
+    /// tell why).
+    pub fn is_valid_db_suffix(prefix: &str, suffix: &str) -> bool {
+        !suffix.is_empty()
+            && prefix.len() + suffix.len() <= 238
+            && suffix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'$' | b'(' | b')' | b'+' | b'/' | b'-'))
+    }
+
     fn read(f: &mut Fields) -> Result<Self, String> {
         Ok(Header {
             id: f.required("_id")?,

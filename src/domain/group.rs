@@ -36,16 +36,11 @@ pub fn group_db_name(group_id: &str) -> String {
 /// Whether `group_id` makes a database name CouchDB accepts (the same rule as pair ids): routing
 /// must send nothing to a group whose name the server would refuse, or documents would sit unsent.
 pub fn is_valid_group_id(group_id: &str) -> bool {
-    let max = 238 - GROUP_DB_PREFIX.len();
-    !group_id.is_empty()
-        && group_id.len() <= max
-        && group_id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'$' | b'(' | b')' | b'+' | b'/' | b'-'))
+    Header::is_valid_db_suffix(GROUP_DB_PREFIX, group_id)
 }
 
 fn new_header(id: String, doc_type: &str, schema: u32, audience: Audience, now: Now) -> Header {
-    let mut h = Header::new(id, doc_type, schema, now.at);
-    h.audience = audience;
-    h
+    Header::shared(id, doc_type, schema, audience, now.at)
 }
 
 /// The same document after a change made now: the revision is kept so the save replaces it.

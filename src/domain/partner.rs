@@ -40,10 +40,7 @@ pub fn pair_db_name(pair_id: &str) -> String {
 /// and at most 238 characters in all. Routing sends nothing to a pair with any other id: the server
 /// would refuse the name, and the document would sit unsent with no one able to tell why.
 pub fn is_valid_pair_id(pair_id: &str) -> bool {
-    let max = 238 - PAIR_DB_PREFIX.len();
-    !pair_id.is_empty()
-        && pair_id.len() <= max
-        && pair_id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'$' | b'(' | b')' | b'+' | b'/' | b'-'))
+    Header::is_valid_db_suffix(PAIR_DB_PREFIX, pair_id)
 }
 
 /// How often partners check in, chosen by the facilitator. Stored as its lowercase word.
@@ -85,11 +82,8 @@ impl CheckInFrequency {
     }
 }
 
-/// A header for a document made on this device, shared as `audience`.
 fn new_header(id: String, doc_type: &str, schema: u32, audience: Audience, now: Now) -> Header {
-    let mut h = Header::new(id, doc_type, schema, now.at);
-    h.audience = audience;
-    h
+    Header::shared(id, doc_type, schema, audience, now.at)
 }
 
 // ---------------------------------------------------------------------------------------------

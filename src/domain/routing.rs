@@ -56,8 +56,7 @@ pub fn home(doc: &Value) -> Home {
         Home::Care
     } else if GROUP_TYPES.contains(&doc_type) {
         match obj.get("group_id").and_then(Value::as_str) {
-            // Group ids follow the same database-name rule as pair ids.
-            Some(group_id) if is_valid_pair_id(group_id) => Home::Group(group_id.to_owned()),
+            Some(group_id) if super::group::is_valid_group_id(group_id) => Home::Group(group_id.to_owned()),
             _ => Home::Nowhere,
         }
     } else if PAIR_TYPES.contains(&doc_type) {

@@ -348,8 +348,8 @@ async fn group_targets<S: Store>(store: &S) -> Result<Vec<(String, Home)>, SyncE
     let mut out: Vec<(String, Home)> = Vec::new();
     for notice in store.docs_of_type("group-membership").await?.docs {
         let left = notice.get("left").is_some_and(|l| !l.is_null());
-        let Some(group_id) = notice.get("group_id").and_then(Value::as_str).filter(|g| is_valid_pair_id(g)) else { continue };
-        let db = format!("tandem-group-{group_id}");
+        let Some(group_id) = notice.get("group_id").and_then(Value::as_str).filter(|g| crate::domain::group::is_valid_group_id(g)) else { continue };
+        let db = crate::domain::group::group_db_name(group_id);
         if !left && !out.iter().any(|(d, _)| *d == db) {
             out.push((db, Home::Group(group_id.to_owned())));
         }
