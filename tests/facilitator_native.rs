@@ -114,3 +114,33 @@ fn a_group_database_is_for_its_members_who_write_only_as_themselves() {
     assert_eq!(status(&outsider_client, Method::Get, &format!("/{db}"), None), 403, "a non-member gets 403");
     assert_eq!(status(&outsider_client, Method::Get, &post, None), 403);
 }
+
+#[test]
+fn a_facilitator_by_role_may_hide_a_group_post_and_change_nothing_else() {
+    let backend = Backend::shared();
+    let (ana, outsider) = (backend.new_user("ana"), backend.new_user("out"));
+    // A facilitator who is not a server admin: an account with the role only.
+    let name = support::backend::unique_name("fac");
+    let doc_id = format!("org.couchdb.user:{name}");
+    let user = json!({"_id": doc_id, "name": name, "password": "pw-fac", "roles": ["facilitator"], "type": "user"});
+    let made = backend.admin_call(Method::Put, &format!("/_users/{}", support::backend::encode_segment(&doc_id)), Some(user));
+    assert!(matches!(made.status, 201 | 202), "{}", made.body);
+    let facilitator = support::backend::TestUser { name: name.clone(), password: "pw-fac".into(), db: String::new() };
+    let db = format!("tandem-group-{}", support::backend::unique_name("g").replace('_', "-"));
+    block_on(ensure_shared_db(&backend.admin(), &db, &[ana.name.clone()])).expect("group db");
+    let ana_client = backend.login(&ana);
+    let post = format!("/{db}/post:1");
+    assert_eq!(status(&ana_client, Method::Put, &post, Some(json!({"type": "post", "author": ana.name, "text": "Rough week"}))), 201);
+    let fac_client = backend.login(&facilitator);
+    let current: Value = serde_json::from_str(&block_on(fac_client.send(Request::get(post.clone()))).expect("get").body).expect("JSON");
+    let mut changed = current.clone();
+    changed["text"] = json!("edited by the facilitator");
+    changed["hidden"] = json!(true);
+    assert_eq!(status(&fac_client, Method::Put, &post, Some(changed)), 403, "hiding only, no editing");
+    let mut hidden = current;
+    hidden["hidden"] = json!(true);
+    assert_eq!(status(&fac_client, Method::Put, &post, Some(hidden)), 201, "the facilitator role hides the post");
+    let other = json!({"type": "post", "author": ana.name, "text": "x", "hidden": true});
+    assert_eq!(status(&fac_client, Method::Put, &format!("/{db}/post:2"), Some(other)), 403, "nor posts as someone else");
+    assert_eq!(status(&backend.login(&outsider), Method::Get, &post, None), 403);
+}

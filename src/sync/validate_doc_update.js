@@ -19,6 +19,26 @@ function (newDoc, oldDoc, userCtx, secObj) {
     }
   }
 
+  // A facilitator (by role, as the shared databases' members list them) may hide or show a group
+  // post, and change nothing else of it.
+  if (oldDoc && oldDoc.type === 'post' && roles.indexOf('facilitator') !== -1 && !newDoc._deleted) {
+    var onlyHidden = true;
+    var key;
+    for (key in newDoc) {
+      if (key !== 'hidden' && key.charAt(0) !== '_' && JSON.stringify(newDoc[key]) !== JSON.stringify(oldDoc[key])) {
+        onlyHidden = false;
+      }
+    }
+    for (key in oldDoc) {
+      if (key !== 'hidden' && key.charAt(0) !== '_' && !Object.prototype.hasOwnProperty.call(newDoc, key)) {
+        onlyHidden = false;
+      }
+    }
+    if (onlyHidden) {
+      return;
+    }
+  }
+
   // A stored document with an author belongs to that author: only they may change or delete it.
   if (oldDoc && Object.prototype.hasOwnProperty.call(oldDoc, 'author') && oldDoc.author !== userCtx.name) {
     throw { forbidden: 'Only the author of this document may change or delete it.' };
