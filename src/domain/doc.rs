@@ -242,6 +242,20 @@ impl JsonValue for Option<u8> {
     }
 }
 
+/// A one-field form's draft: the text as typed (missing or null reads as empty).
+impl JsonValue for String {
+    fn to_json(&self) -> Value {
+        self.clone().into()
+    }
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(s) => Ok(s),
+            Value::Null => Ok(String::new()),
+            other => Err(format!("expected text, found {other}")),
+        }
+    }
+}
+
 /// Decodes many documents, keeping the readable ones and reporting the rest.
 pub fn decode_all<D: Document>(values: &[Value]) -> (Vec<D>, Vec<DecodeError>) {
     let mut ok = Vec::with_capacity(values.len());
@@ -337,6 +351,9 @@ mod draft_tests {
         assert!(CheckInDraft::from_json(json!({"day": "2026-13-01"})).is_err());
         assert!(CheckInDraft::from_json(json!(5)).is_err());
         assert_eq!(Option::<u8>::from_json(json!(null)), Ok(None));
+        assert_eq!(String::from_json("2026-10-19".to_string().to_json()), Ok("2026-10-19".into()));
+        assert_eq!(String::from_json(json!(null)), Ok(String::new()));
+        assert!(String::from_json(json!(5)).is_err());
         assert!(Option::<u8>::from_json(json!(300)).is_err());
     }
 }

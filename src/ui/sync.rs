@@ -286,8 +286,8 @@ async fn run(ctx: SyncContext, storage: AppStorage) {
                 ctx.pushed_seq.try_set(reached);
             }
             // Live: wait for the next change in any of them, then go round again (pushing first).
-            let mut waits: Vec<Pin<Box<dyn Future<Output = Result<usize, SyncError>> + '_>>> = vec![Box::pin(replication.pull_wait(LONGPOLL_MS))];
-            waits.extend(live.into_iter().map(|r| Box::pin(r.pull_wait(LONGPOLL_MS)) as Pin<Box<dyn Future<Output = Result<usize, SyncError>> + '_>>));
+            let mut waits: Vec<Wait<'_>> = vec![Box::pin(replication.pull_wait(LONGPOLL_MS))];
+            waits.extend(live.into_iter().map(|r| Box::pin(r.pull_wait(LONGPOLL_MS)) as Wait<'_>));
             // A save made while this round ran (its wake-up found no request to cut short) ends the
             // wait at once, so it is pushed now rather than after the long-poll.
             let woken = wake.clone();
@@ -387,6 +387,9 @@ async fn database_exists<T: crate::sync::transport::Transport>(transport: &T, db
         Err(e) => Err(e),
     }
 }
+
+/// One database's long-poll (or the wake-up), as the live wait runs them side by side.
+type Wait<'a> = Pin<Box<dyn Future<Output = Result<usize, SyncError>> + 'a>>;
 
 /// The first of several futures to finish; the rest are dropped.
 async fn first_of<T>(mut futures: Vec<Pin<Box<dyn Future<Output = T> + '_>>>) -> T {

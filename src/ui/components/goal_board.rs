@@ -5,7 +5,8 @@
 use crate::domain::goal::{board, Column, Goal};
 use crate::domain::week::Week;
 use crate::ui::platform;
-use crate::ui::routes::goals::moved_message;
+use crate::ui::routes::goals::{focus_soon, moved_message};
+use crate::ui::routes::partner::element_id;
 use crate::ui::storage::{loaded, save_docs, upsert, use_storage, DocList, Loading};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,9 +35,9 @@ fn column_at(x: i32, y: i32, dragged: &str) -> Option<Column> {
     })
 }
 
-/// An element id for a goal's card (document ids hold `:`; ids for focus only need to be unique).
+/// An element id for a goal's card, so focus can follow it to its new column.
 fn card_id(goal_id: &str) -> String {
-    format!("goal-card-{}", goal_id.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
+    element_id("goal-card", goal_id)
 }
 
 #[component]
@@ -60,11 +61,7 @@ pub fn GoalBoard(
                     announcement.try_set(message);
                     // Keyboard users keep their place: the card, now in its new column.
                     if let Some(id) = saved.first().map(|g| card_id(&g.header.id)) {
-                        request_animation_frame(move || {
-                            if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                                let _ = el.focus();
-                            }
-                        });
+                        focus_soon(id);
                     }
                 }
                 Err(m) => {

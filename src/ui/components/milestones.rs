@@ -3,7 +3,6 @@
 //! is met with support, never shame.
 
 use crate::domain::checkin::CheckIn;
-use crate::domain::doc::JsonValue;
 use crate::domain::draft_keys;
 use crate::domain::milestone::{next, reached, Milestone, MilestoneKind};
 use crate::domain::progress::Progress;
@@ -23,7 +22,7 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
     let storage = use_storage();
     let progress = RwSignal::new(Loading::<DocList<Progress>>::Pending);
     load_docs_into(storage, progress);
-    let date_draft = use_draft::<DateText>(draft_keys::SOBER_SINCE);
+    let date_draft = use_draft::<String>(draft_keys::SOBER_SINCE);
     let message = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let editing_date = RwSignal::new(false);
@@ -48,12 +47,12 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
         });
     };
     let save_date = move |t: f64| {
-        let typed = date_draft.value.get_untracked().0;
+        let typed = date_draft.value.get_untracked();
         match LocalDay::parse(typed.trim()) {
             Ok(day) if day <= today => {
                 let now = platform::now();
                 write(Progress::or_new(current().as_ref(), now).with_sober_since(Some(day), now), None);
-                date_draft.edit(t, |d| d.0.clear());
+                date_draft.edit(t, String::clear);
                 date_draft.replaced.notify();
                 editing_date.set(false);
             }
@@ -86,8 +85,8 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
             <p class="hint" id="sober-since-hint">"The day you count from. Only you see it."</p>
             <div class="add-tag__row">
                 <input id="sober-since" type="date" aria-describedby="sober-since-hint" max=today.to_string()
-                    prop:value=date_draft.text(|d| &d.0)
-                    on:input=move |ev| { let v = event_target_value(&ev); date_draft.edit(ev.time_stamp(), |d| d.0 = v) } />
+                    prop:value=date_draft.text(|d| d)
+                    on:input=move |ev| { let v = event_target_value(&ev); date_draft.edit(ev.time_stamp(), |d| *d = v) } />
                 <button type="button" class="secondary" on:click=move |ev| save_date(ev.time_stamp())>"Save date"</button>
             </div>
         </div>
@@ -151,22 +150,5 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                 if upcoming.is_empty() { String::new() } else { format!("Next: {}.", upcoming.join("; ")) }
             }}</p>
         </section>
-    }
-}
-
-/// The date field's draft: the text as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DateText(pub String);
-
-impl JsonValue for DateText {
-    fn to_json(&self) -> serde_json::Value {
-        self.0.clone().into()
-    }
-    fn from_json(value: serde_json::Value) -> Result<Self, String> {
-        match value {
-            serde_json::Value::String(s) => Ok(DateText(s)),
-            serde_json::Value::Null => Ok(DateText::default()),
-            other => Err(format!("expected text, found {other}")),
-        }
     }
 }

@@ -1,7 +1,7 @@
 //! "Ask for a different partner": a private request to the facilitator, with an optional reason.
 //! It goes to the care database only (never to the pair's), so the partner does not see it.
 
-use crate::domain::doc::{Audience, JsonValue};
+use crate::domain::doc::Audience;
 use crate::domain::partner::{current_pairing, request_repair, Pairing, REPAIR_REQUEST_TYPE};
 use crate::domain::time::hhmm_at;
 use crate::ui::app::link;
@@ -12,23 +12,6 @@ use crate::ui::storage::{load_docs_into, loaded, save_docs, use_storage, DocList
 use crate::ui::sync::use_sync;
 use leptos::prelude::*;
 
-/// The reason as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ReasonDraft(pub String);
-
-impl JsonValue for ReasonDraft {
-    fn to_json(&self) -> serde_json::Value {
-        self.0.clone().into()
-    }
-    fn from_json(value: serde_json::Value) -> Result<Self, String> {
-        match value {
-            serde_json::Value::String(s) => Ok(ReasonDraft(s)),
-            serde_json::Value::Null => Ok(ReasonDraft::default()),
-            other => Err(format!("expected text, found {other}")),
-        }
-    }
-}
-
 #[component]
 pub fn PartnerChangePage() -> impl IntoView {
     platform::set_title("Ask for a different partner");
@@ -36,15 +19,15 @@ pub fn PartnerChangePage() -> impl IntoView {
     let sync = use_sync();
     let pairings = RwSignal::new(Loading::<DocList<Pairing>>::Pending);
     load_docs_into(storage, pairings);
-    let draft = use_draft::<ReasonDraft>("repair-request");
+    let draft = use_draft::<String>("repair-request");
     let problems = RwSignal::new(Vec::<String>::new());
     let sent = RwSignal::new(None::<String>);
     let saves = Saves::new();
-    let save = move |submitted: ReasonDraft| {
+    let save = move |submitted: String| {
         let now = platform::now();
         let me = sync.account.get_untracked().map(|a| a.username).unwrap_or_default();
         let pair_id = current_pairing(&loaded(pairings), &me, now.local_day()).map(|p| p.pair_id.clone()).unwrap_or_default();
-        let request = match request_repair(&submitted.0, &me, &pair_id, now, || platform::new_id(REPAIR_REQUEST_TYPE, now)) {
+        let request = match request_repair(&submitted, &me, &pair_id, now, || platform::new_id(REPAIR_REQUEST_TYPE, now)) {
             Ok(r) => r,
             Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
         };
@@ -61,7 +44,7 @@ pub fn PartnerChangePage() -> impl IntoView {
             }
         })
     };
-    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(|d| d.0.trim().is_empty()), None));
+    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(|d| d.trim().is_empty()), None));
 
     view! {
         <div class="page partner-change">
@@ -74,9 +57,9 @@ pub fn PartnerChangePage() -> impl IntoView {
                 <div class="field">
                     <label for="repair-reason">"Reason (optional)"</label>
                     <textarea id="repair-reason" rows="4"
-                        prop:value=draft.text(|d| &d.0)
+                        prop:value=draft.text(|d| d)
                         prop:disabled=move || !draft.ready.get()
-                        on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.0 = v) } />
+                        on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| *d = v) } />
                 </div>
                 <p class="audience">"Who sees this: " <strong>{Audience::Facilitator.label()}</strong></p>
                 <FormFooter label="Send request" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
