@@ -26,7 +26,7 @@ pub const DEFAULT_SIZE_CAP: u32 = 12;
 pub const POST_MAX_CHARS: usize = 4000;
 pub const REPORT_REASON_MAX_CHARS: usize = 1000;
 
-const GROUP_DB_PREFIX: &str = "tandem-group-";
+pub const GROUP_DB_PREFIX: &str = "tandem-group-";
 
 /// The group's shared database.
 pub fn group_db_name(group_id: &str) -> String {
@@ -721,9 +721,10 @@ pub struct Attendance {
     pub extra: Extra,
 }
 
-/// One per person per session: marking it twice (two devices, two taps) writes one document.
-pub fn attendance_id(session_id: &str, author: &str) -> String {
-    format!("{ATTENDANCE_TYPE}:{session_id}:{author}")
+/// One per person per session: marking it twice (two devices, two taps) writes one document. The
+/// group is part of the id because one device's store holds the documents of all its groups.
+pub fn attendance_id(group_id: &str, session_id: &str, author: &str) -> String {
+    format!("{ATTENDANCE_TYPE}:{group_id}:{session_id}:{author}")
 }
 
 impl Document for Attendance {
@@ -1014,14 +1015,14 @@ mod tests {
     #[test]
     fn attendance_and_reports_round_trip() {
         let a = Attendance {
-            header: new_header(attendance_id("s1", "alex"), ATTENDANCE_TYPE, 1, Audience::Group, now("2026-11-03T18:00:00Z")),
+            header: new_header(attendance_id("g1", "s1", "alex"), ATTENDANCE_TYPE, 1, Audience::Group, now("2026-11-03T18:00:00Z")),
             author: "alex".into(),
             group_id: "g1".into(),
             session_id: "s1".into(),
             at: now("2026-11-03T18:00:00Z").at,
             extra: Extra::new(),
         };
-        assert_eq!(a.header.id, "attendance:s1:alex");
+        assert_eq!(a.header.id, "attendance:g1:s1:alex");
         assert_eq!(decode::<Attendance>(&encode(&a)), Ok(a));
         let p = post("something");
         let r = report_post(&p, "sam", " unkind ", now("2026-11-03T19:00:00Z"), || "post-report:1".into()).unwrap();

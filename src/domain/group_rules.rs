@@ -146,7 +146,7 @@ pub fn record_attendance(group: &Group, session_id: &str, me: &str, now: Now) ->
     if !can_check_in_attendance(session, now) {
         return Err(AttendanceProblem::NotOpen);
     }
-    let mut header = Header::new(super::group::attendance_id(session_id, me), ATTENDANCE_TYPE, Attendance::SCHEMA, now.at);
+    let mut header = Header::new(super::group::attendance_id(&group.group_id, session_id, me), ATTENDANCE_TYPE, Attendance::SCHEMA, now.at);
     header.audience = Audience::Group;
     Ok(Attendance { header, author: me.to_owned(), group_id: group.group_id.clone(), session_id: session_id.to_owned(), at: now.at, extra: Extra::new() })
 }
@@ -425,7 +425,7 @@ mod tests {
     fn recording_attendance_checks_the_member_session_and_window() {
         let g = group(&["alex"]);
         let a = record_attendance(&g, "s1", "alex", now("2026-11-03T17:50:00Z")).unwrap();
-        assert_eq!((a.header.id.as_str(), a.group_id.as_str(), a.header.audience), ("attendance:s1:alex", "g1", Audience::Group));
+        assert_eq!((a.header.id.as_str(), a.group_id.as_str(), a.header.audience), ("attendance:g1:s1:alex", "g1", Audience::Group));
         assert_eq!(record_attendance(&g, "s1", "alex", now("2026-11-03T18:20:00Z")).unwrap().header.id, a.header.id, "one per person per session");
         assert_eq!(record_attendance(&g, "s1", "", now("2026-11-03T17:50:00Z")), Err(AttendanceProblem::NotSignedIn));
         assert_eq!(record_attendance(&g, "s1", "sam", now("2026-11-03T17:50:00Z")), Err(AttendanceProblem::NotMember));

@@ -6,6 +6,8 @@ pub mod crisis;
 pub mod doc;
 pub mod goal;
 pub mod group;
+pub mod group_admin;
+pub mod group_feed;
 pub mod group_rules;
 pub mod id;
 pub mod matching;
@@ -37,4 +39,8 @@ pub mod draft_keys {
     pub const VALUES: &str = "values";
     pub const REVIEW: &str = "review";
     pub const SOBER_SINCE: &str = "sober-since";
+    pub const GROUP_CHECKIN: &str = "group-checkin";
+    pub const GROUP_SHARE: &str = "group-share";
+    pub const GROUP_REPLY: &str = "group-reply";
+    pub const NEW_GROUP: &str = "new-group";
 }

@@ -61,7 +61,12 @@ pub async fn ensure_shared_db<T: Transport>(transport: &T, db: &str, member_name
 /// What one participant shared with facilitators: the documents of their care database (none
 /// when it does not exist yet).
 pub async fn care_documents<T: Transport>(transport: &T, participant: &str) -> Result<Vec<Value>, SyncError> {
-    let path = format!("/{}/_all_docs?include_docs=true", care_db_name(participant));
+    database_documents(transport, &care_db_name(participant)).await
+}
+
+/// Every document of a database but its design documents (none when it does not exist yet).
+pub async fn database_documents<T: Transport>(transport: &T, db: &str) -> Result<Vec<Value>, SyncError> {
+    let path = format!("/{}/_all_docs?include_docs=true", encode_component(db));
     match json_body(&transport.send(Request::get(path)).await?) {
         Ok(body) => Ok(body
             .get("rows")
@@ -74,6 +79,15 @@ pub async fn care_documents<T: Transport>(transport: &T, participant: &str) -> R
         Err(SyncError::NotFound(_)) => Ok(Vec::new()),
         Err(e) => Err(e),
     }
+}
+
+/// The databases whose names start with `prefix` (`tandem-group-`), sorted: `_all_dbs`, which
+/// CouchDB 3 gives server admins, the accounts that create shared databases.
+pub async fn databases_named<T: Transport>(transport: &T, prefix: &str) -> Result<Vec<String>, SyncError> {
+    let body = json_body(&transport.send(Request::get("/_all_dbs".to_owned())).await?)?;
+    let mut names: Vec<String> = body.as_array().into_iter().flatten().filter_map(Value::as_str).filter(|n| n.starts_with(prefix)).map(str::to_owned).collect();
+    crate::domain::order::sort_by(&mut names, |a, b| a.cmp(b));
+    Ok(names)
 }
 
 /// Writes (or replaces) a document in a database as the facilitator.

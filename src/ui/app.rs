@@ -1,7 +1,8 @@
 //! The shell: header with "Get help now", the routes, and the bottom navigation.
 
 use super::platform;
-use super::routes::coming_soon::GroupPage;
+use super::routes::group::GroupPage;
+use super::routes::facilitator_groups::FacilitatorGroupsPage;
 use super::routes::partner::PartnerPage;
 use super::routes::partner_change::PartnerChangePage;
 use super::routes::questionnaire::QuestionnairePage;
@@ -57,6 +58,7 @@ pub fn App(
                     <Route path=path!("/partner/change") view=PartnerChangePage />
                     <Route path=path!("/partner/questionnaire") view=QuestionnairePage />
                     <Route path=path!("/facilitator") view=FacilitatorPage />
+                    <Route path=path!("/facilitator/groups") view=FacilitatorGroupsPage />
                     <Route path=path!("/plan") view=PlanPage />
                     <Route path=path!("/group") view=GroupPage />
                     <Route path=path!("/help") view=HelpPage />

@@ -1,8 +1,9 @@
 //! One file per route.
 
-pub mod coming_soon;
 pub mod facilitator;
+pub mod facilitator_groups;
 pub mod goals;
+pub mod group;
 pub mod help;
 pub mod mood;
 pub mod not_found;
