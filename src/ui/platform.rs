@@ -148,3 +148,18 @@ pub fn notify(title: &str, body: &str) {
 pub fn local_hour() -> u8 {
     js_sys::Date::new_0().get_hours() as u8
 }
+
+/// The device's offset from UTC at an instant (daylight saving may differ from now's).
+pub fn offset_at(at: Timestamp) -> i32 {
+    -(js_sys::Date::new(&JsValue::from_f64(at.0 as f64)).get_timezone_offset() as i32)
+}
+
+/// A wall-clock time on a civil day here as an instant, as the browser's `Date` resolves it; `None`
+/// when that time does not exist that day (skipped by a daylight-saving change).
+pub fn local_instant(day: crate::domain::time::LocalDay, minute_of_day: u32) -> Option<Timestamp> {
+    let (h, m) = (minute_of_day / 60, minute_of_day % 60);
+    let d = js_sys::Date::new_with_year_month_day_hr_min(day.year() as u32, i32::from(day.month()) - 1, i32::from(day.day()), h as i32, m as i32);
+    let ms = d.get_time();
+    // A skipped time comes back moved by the gap: not the time asked for.
+    (ms.is_finite() && d.get_hours() == h && d.get_minutes() == m && d.get_date() == u32::from(day.day())).then_some(Timestamp(ms as i64))
+}
