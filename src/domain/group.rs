@@ -376,6 +376,9 @@ pub struct Post {
     pub at: Timestamp,
     /// Set only by a facilitator (see [`set_hidden`]).
     pub hidden: bool,
+    /// Follow-up questions the author invites, from the goals they shared with the group ("You
+    /// said you'd call your sister this week — how did it go?"): readers can start a reply with one.
+    pub prompts: Vec<String>,
     pub extra: Extra,
 }
 
@@ -402,6 +405,7 @@ impl Document for Post {
             text: f.required("text")?,
             at: f.required("at")?,
             hidden: f.or_default("hidden")?,
+            prompts: f.or_default("prompts")?,
             extra: f.rest(),
         })
     }
@@ -409,6 +413,9 @@ impl Document for Post {
         out.insert("author".into(), self.author.clone().into());
         out.insert("group_id".into(), self.group_id.clone().into());
         out.insert("kind".into(), self.kind.as_str().into());
+        if !self.prompts.is_empty() {
+            out.insert("prompts".into(), self.prompts.clone().into());
+        }
         if let Some(s) = &self.session_id {
             out.insert("session_id".into(), s.clone().into());
         }
@@ -519,6 +526,7 @@ pub fn write_post(draft: &PostDraft, group: &Group, author: &str, now: Now, new_
         text,
         at: now.at,
         hidden: false,
+        prompts: Vec::new(),
         extra: Extra::new(),
     })
 }

@@ -125,6 +125,7 @@ pub fn milestone_changes(group: &Group, me: &str, shared: &[Milestone], posts: &
             text: m.share_text(),
             at: now.at,
             hidden: false,
+            prompts: Vec::new(),
             extra: Extra::new(),
         })
         .collect();

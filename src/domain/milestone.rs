@@ -47,6 +47,14 @@ impl Milestone {
         format!("{}-{}", self.kind.as_str(), self.days)
     }
 
+    /// The milestone an [`id`](Milestone::id) names, if it is one this version knows.
+    pub fn from_id(id: &str) -> Option<Milestone> {
+        let (kind, days) = id.rsplit_once('-')?;
+        let kind = [MilestoneKind::Sober, MilestoneKind::CheckinStreak].into_iter().find(|k| k.as_str() == kind)?;
+        let days: u32 = days.parse().ok()?;
+        kind.thresholds().contains(&days).then_some(Milestone { kind, days })
+    }
+
     /// "30 days", "1 day", "7-day check-in streak". The sober title is the count alone: the person
     /// knows what it counts, and the screen may be seen by others.
     pub fn title(&self) -> String {
@@ -121,6 +129,18 @@ pub fn next(kind: MilestoneKind, days: u32) -> Option<(Milestone, u32)> {
 mod tests {
     use super::*;
     use MilestoneKind::{CheckinStreak, Sober};
+
+    #[test]
+    fn ids_read_back_only_as_known_milestones() {
+        for kind in [Sober, CheckinStreak] {
+            for m in reached(kind, 400) {
+                assert_eq!(Milestone::from_id(&m.id()), Some(m));
+            }
+        }
+        for bad in ["sober-8", "streak-1", "sober", "-7", "sober--7", "other-7", "sober-99999999999"] {
+            assert_eq!(Milestone::from_id(bad), None, "{bad}");
+        }
+    }
 
     fn ids(list: &[Milestone]) -> Vec<String> {
         list.iter().map(Milestone::id).collect()
