@@ -31,6 +31,7 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
     let streak = Memo::new(move |_| checkin_streak(loaded(checkins).iter().map(|c| c.day), today));
     let sober = Memo::new(move |_| current().and_then(|p| p.sober()));
 
+    let sync = use_context::<crate::ui::sync::SyncContext>();
     let write = move |next: Progress, after: Option<String>| {
         let save = save_docs(storage, vec![next], Vec::new());
         leptos::task::spawn_local(async move {
@@ -39,6 +40,12 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                     upsert(progress, &saved);
                     problem.try_set(None);
                     message.try_set(after);
+                    // Shared milestones appear in (or leave) each group the person is in.
+                    if let Some(me) = sync.and_then(|s| s.account.try_get_untracked().flatten()).map(|a| a.username) {
+                        if let Err(m) = crate::ui::routes::group::share_milestones_in_groups(storage, sync, &me).await {
+                            problem.try_set(Some(m));
+                        }
+                    }
                 }
                 Err(m) => {
                     problem.try_set(Some(m));

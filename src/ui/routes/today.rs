@@ -57,10 +57,6 @@ pub fn TodayPage() -> impl IntoView {
                 }}
             </section>
             <Milestones checkins today />
-            <section class="card coming-soon" aria-labelledby="today-soon">
-                <h2 id="today-soon">"Partner and group"</h2>
-                <p>"Your partner's latest check-in and your group's open round will show here once you're paired and in a group."</p>
-            </section>
             {move || checkins.with(|c| match c {
                 Loading::Ready(l) => l.docs.iter().find(|x| x.day == today && x.extra.contains_key("_conflicts")).map(|x| x.header.id.clone()),
                 _ => None,

@@ -1,0 +1,360 @@
+//! The group's thread: posts oldest first with their replies, paged from the newest end ("Show
+//! earlier posts") so a thread of thousands opens at once. Each post: who and when, its words as
+//! plain text (only http(s) addresses become links), "Celebrate", "Encourage", "Me too" and "Check
+//! on you" (one each per person, tapped again to undo), "Reply" with openers to start from,
+//! "Report" (to the facilitator only) and, for its author, "Delete".
+
+use crate::domain::doc::Document;
+use crate::domain::group::{display_segments, report_post, write_post, Group, Post, PostDraft, PostKind, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
+use crate::domain::group_feed::{first_shown, threads, Thread};
+use crate::domain::group_rules::{can_edit, quiet_members, reaction_counts, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
+use crate::domain::draft_keys;
+use crate::domain::time::hhmm_at;
+use crate::store::{Op, Store};
+use crate::ui::draft::use_draft;
+use crate::ui::platform;
+use crate::ui::routes::group::GroupData;
+use crate::ui::routes::partner::element_id;
+use crate::ui::storage::{loaded, save_docs, upsert, use_storage, DocList, Loading};
+use crate::ui::sync::use_sync;
+use leptos::prelude::*;
+
+/// What the thread's forms and menus need, shared by every post.
+#[derive(Clone, Copy)]
+struct ThreadContext {
+    data: GroupData,
+    threads: Memo<Vec<Thread>>,
+    agreed: Memo<bool>,
+    quiet: Memo<Vec<String>>,
+    me: StoredValue<String>,
+    group: StoredValue<Group>,
+    /// The post whose reply form, report form or delete question is open.
+    replying: RwSignal<Option<String>>,
+    reporting: RwSignal<Option<String>>,
+    deleting: RwSignal<Option<String>>,
+    problem: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+}
+
+fn delete_from<D: Document + Clone + Send + Sync + 'static>(list: RwSignal<Loading<DocList<D>>>, ids: &[String]) {
+    list.try_update(|l| {
+        if let Loading::Ready(l) = l {
+            l.docs.retain(|d| !ids.contains(&d.header().id));
+        }
+    });
+}
+
+/// Deletes documents on this device (tombstones that sync), then from the shown list.
+fn delete_docs<D: Document + Clone + Send + Sync + 'static>(list: RwSignal<Loading<DocList<D>>>, ids: Vec<String>, problem: RwSignal<Option<String>>) {
+    let storage = use_storage();
+    let sync = use_sync();
+    leptos::task::spawn_local(async move {
+        let result = match storage.store() {
+            Ok(store) => store.apply(ids.iter().cloned().map(Op::DeleteDoc).collect()).await.map_err(|e| e.user_message()),
+            Err(e) => Err(e.user_message()),
+        };
+        match result {
+            Ok(_) => {
+                delete_from(list, &ids);
+                sync.changed();
+            }
+            Err(m) => {
+                problem.try_set(Some(m));
+            }
+        }
+    });
+}
+
+#[component]
+pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>) -> impl IntoView {
+    let (g, who) = (group.clone(), me.clone());
+    let all = Memo::new(move |_| data.posts.with(|p| match p {
+        Loading::Ready(l) => threads(&g, &l.docs, &who),
+        _ => Vec::new(),
+    }));
+    let g = group.clone();
+    let quiet = Memo::new(move |_| quiet_members(&g, &loaded(data.posts), &loaded(data.attendance), QUIET_AFTER_SESSIONS, platform::now()));
+    let ctx = ThreadContext {
+        data,
+        threads: all,
+        agreed,
+        quiet,
+        me: StoredValue::new(me),
+        group: StoredValue::new(group),
+        replying: RwSignal::new(None),
+        reporting: RwSignal::new(None),
+        deleting: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        notice: RwSignal::new(None),
+    };
+    let pages = RwSignal::new(1usize);
+    let start = Memo::new(move |_| first_shown(all.with(Vec::len), pages.get()));
+    // Only the ids of the threads on screen: a new reply or reaction redraws its own post, not the page.
+    let shown = Memo::new(move |_| all.with(|t| t.get(start.get()..).unwrap_or(&[]).iter().map(|t| t.post.header.id.clone()).collect::<Vec<_>>()));
+    let drawn = StoredValue::new(false);
+
+    view! {
+        <section class="card group-thread" aria-labelledby="group-thread-title">
+            <h2 id="group-thread-title">"Group thread"</h2>
+            <p class="notice" role="status">{move || ctx.notice.get()}</p>
+            <p role="alert">{move || ctx.problem.get()}</p>
+            {move || (start.get() > 0).then(|| view! {
+                <button type="button" class="secondary" on:click=move |_| pages.update(|p| *p += 1)>{format!("Show earlier posts ({} more)", start.get())}</button>
+            })}
+            {move || all.with(Vec::is_empty).then(|| view! { <p class="hint">"Nothing here yet. Check-ins and shares will show here — yours too, once you post."</p> })}
+            <ol class="group-thread__list" aria-label="Posts">
+                {move || {
+                    let ids = shown.get();
+                    if !drawn.get_value() && !ids.is_empty() {
+                        drawn.set_value(true);
+                        // For the thread benchmark: when the first page of a long thread is drawn.
+                        platform::mark("tandem:group-thread-drawn");
+                    }
+                    ids.into_iter().map(|id| view! { <li><ThreadView ctx id /></li> }).collect_view()
+                }}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn ThreadView(ctx: ThreadContext, id: String) -> impl IntoView {
+    let find = id.clone();
+    let thread = Memo::new(move |_| ctx.threads.with(|t| t.iter().rev().find(|t| t.post.header.id == find).cloned()));
+    view! {
+        {move || thread.with(|t| t.as_ref().map(|t| view! { <PostView ctx post=t.post.clone() /> }))}
+        {move || thread.with(|t| t.as_ref().filter(|t| !t.replies.is_empty()).map(|t| view! {
+            <ol class="group-thread__replies" aria-label=format!("Replies to {}", t.post.author)>
+                {t.replies.iter().map(|r| view! { <li><PostView ctx post=r.clone() /></li> }).collect_view()}
+            </ol>
+        }))}
+        {move || (ctx.replying.get().as_deref() == Some(id.as_str())).then(|| thread.get().map(|t| view! { <ReplyForm ctx post=t.post /> }))}
+    }
+}
+
+fn body(text: &str) -> impl IntoView {
+    // A post from another app could be longer than this app allows: show the allowed part.
+    let shown = if text.chars().count() > POST_MAX_CHARS { crate::domain::text::preview(text, POST_MAX_CHARS) } else { text.to_owned() };
+    display_segments(&shown)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => t.into_any(),
+            Segment::Link(href) => {
+                let shown = href.clone();
+                view! { <a href=href rel="noopener noreferrer nofollow ugc" target="_blank">{shown}</a> }.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// Opens the form or menu for `id`, or closes it if it is open.
+fn toggle(open: RwSignal<Option<String>>, id: &str) {
+    open.update(|o| *o = if o.as_deref() == Some(id) { None } else { Some(id.to_owned()) });
+}
+
+#[component]
+fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
+    let me = ctx.me.get_value();
+    let id = post.header.id.clone();
+    let heading_id = element_id("post", &id);
+    let who = if post.author == me { "You".to_owned() } else { post.author.clone() };
+    let offset = platform::offset_at(post.at);
+    let when = crate::domain::time::Now { at: post.at, utc_offset_minutes: offset };
+    let heading = format!("{who} · {} · {} {}", post.kind.label(), when.local_day().short_label(), hhmm_at(post.at, offset));
+    let mine = can_edit(&post, &me);
+    let post_id = id.clone();
+    let counts = Memo::new(move |_| ctx.data.reactions.with(|r| match r {
+        Loading::Ready(l) => reaction_counts(&l.docs, &post_id, &ctx.me.get_value()),
+        _ => Vec::new(),
+    }));
+    let react = {
+        let post = post.clone();
+        move |kind: ReactionKind| {
+            let me = ctx.me.get_value();
+            match toggle_reaction(&loaded(ctx.data.reactions), &me, &post.group_id, &post.header.id, kind, platform::now()) {
+                ReactionChange::Add(r) => {
+                    let write = save_docs(use_storage(), vec![r], Vec::new());
+                    leptos::task::spawn_local(async move {
+                        match write.await {
+                            Ok(saved) => upsert(ctx.data.reactions, &saved),
+                            Err(m) => {
+                                ctx.problem.try_set(Some(m));
+                            }
+                        }
+                    });
+                }
+                ReactionChange::Remove(ids) => delete_docs(ctx.data.reactions, ids, ctx.problem),
+            }
+        }
+    };
+    let react = StoredValue::new(react);
+    let (reply_id, report_id, delete_id, delete_yes) = (id.clone(), id.clone(), id.clone(), id.clone());
+    let (reply_open, report_open) = (id.clone(), id.clone());
+    let is = move |open: RwSignal<Option<String>>, id: &str| open.with(|o| o.as_deref() == Some(id));
+    let kind = post.kind;
+    let top = kind != PostKind::Reply;
+
+    view! {
+        <article class="post" data-kind=kind.as_str() aria-labelledby=heading_id.clone()>
+            <h3 class="post__who" id=heading_id.clone()>{heading}</h3>
+            {post.hidden.then(|| view! { <p class="post__hidden">"Hidden by the facilitator: only you and the facilitator see this post."</p> })}
+            <p class="post__text" dir="auto">{body(&post.text)}</p>
+            <div class="post__reactions" role="group" aria-label="Reactions">
+                {ReactionKind::ALL.into_iter().map(|k| {
+                    let state = move || counts.with(|c| c.iter().find(|x| x.kind == k).map(|x| (x.count, x.mine)).unwrap_or((0, false)));
+                    view! {
+                        <button type="button" class="secondary reaction" aria-pressed=move || state().1.to_string()
+                            prop:disabled=move || !ctx.agreed.get() on:click=move |_| react.with_value(|f| f(k))>
+                            {k.label()}
+                            <span class="reaction__count">{move || match state().0 { 0 => String::new(), n => format!(" {n}") }}</span>
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <div class="post__actions">
+                {top.then(|| view! {
+                    <button type="button" class="secondary" aria-expanded=move || is(ctx.replying, &reply_open).to_string()
+                        prop:disabled=move || !ctx.agreed.get()
+                        on:click=move |_| toggle(ctx.replying, &reply_id)>"Reply"</button>
+                })}
+                {(!mine).then(|| view! {
+                    <button type="button" class="secondary" aria-expanded=move || is(ctx.reporting, &report_open).to_string()
+                        on:click=move |_| toggle(ctx.reporting, &report_id)>"Report"</button>
+                })}
+                {mine.then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| ctx.deleting.set(Some(delete_id.clone()))>"Delete"</button>
+                })}
+            </div>
+            {move || is(ctx.deleting, &delete_yes).then(|| {
+                let ids = vec![delete_yes.clone()];
+                view! {
+                    <div class="post__confirm" role="group" aria-label="Delete this post?">
+                        <p>"Delete this post? It goes for everyone in the group."</p>
+                        <button type="button" class="primary" on:click=move |_| { ctx.deleting.set(None); delete_docs(ctx.data.posts, ids.clone(), ctx.problem) }>"Yes, delete"</button>
+                        <button type="button" class="secondary" on:click=move |_| ctx.deleting.set(None)>"Keep it"</button>
+                    </div>
+                }
+            })}
+            {let post = post.clone(); move || is(ctx.reporting, &post.header.id).then(|| view! { <ReportForm ctx post=post.clone() /> })}
+        </article>
+    }
+}
+
+#[component]
+fn ReplyForm(ctx: ThreadContext, post: Post) -> impl IntoView {
+    let storage = use_storage();
+    let draft = use_draft::<PostDraft>(draft_keys::GROUP_REPLY);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let to = post.header.id.clone();
+    let field_id = element_id("reply", &to);
+    let author_quiet = ctx.quiet.with_untracked(|q| q.contains(&post.author));
+    let mut openers = reply_prompts(&post, author_quiet);
+    openers.extend(post.prompts.iter().cloned());
+    let text_to = to.clone();
+    let text = move || {
+        draft.replaced.track();
+        draft.value.with_untracked(|d| if d.reply_to.as_deref() == Some(text_to.as_str()) { d.text.clone() } else { String::new() })
+    };
+    let edit_to = to.clone();
+    let set = move |t: f64, value: String| {
+        let to = edit_to.clone();
+        draft.edit(t, |d| {
+            *d = PostDraft { kind: PostKind::Reply, text: value, session_id: None, reply_to: Some(to) };
+        });
+    };
+    let set = StoredValue::new(set);
+    let send_to = to.clone();
+    let send = move || {
+        let typed = draft.value.get_untracked();
+        if typed.reply_to.as_deref() != Some(send_to.as_str()) {
+            return problems.set(vec!["Write your reply first.".into()]);
+        }
+        let now = platform::now();
+        let group = ctx.group.get_value();
+        match write_post(&typed, &group, &ctx.me.get_value(), now, || platform::new_id(POST_TYPE, now)) {
+            Ok(reply) => {
+                let write = save_docs(storage, vec![reply], vec![draft.delete_op()]);
+                leptos::task::spawn_local(async move {
+                    match write.await {
+                        Ok(saved) => {
+                            draft.after_save(&typed, true, String::new());
+                            upsert(ctx.data.posts, &saved);
+                            ctx.replying.try_set(None);
+                        }
+                        Err(m) => {
+                            problems.try_set(vec![m]);
+                        }
+                    }
+                });
+            }
+            Err(ps) => problems.set(ps.iter().map(ToString::to_string).collect()),
+        }
+    };
+    let focus = field_id.clone();
+    crate::ui::routes::goals::focus_soon(focus);
+
+    view! {
+        <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); send() }>
+            <div class="field">
+                <label for=field_id.clone()>{format!("Reply to {}", post.author)}</label>
+                <textarea id=field_id rows="3" dir="auto" prop:value=text prop:disabled=move || !draft.ready.get()
+                    on:input=move |ev| { let v = event_target_value(&ev); set.with_value(|f| f(ev.time_stamp(), v)) } />
+            </div>
+            {(!openers.is_empty()).then(|| view! {
+                <div class="group-reply__openers" role="group" aria-label="Start with">
+                    {openers.into_iter().map(|o| {
+                        let words = o.clone();
+                        view! { <button type="button" class="secondary opener" on:click=move |ev| { set.with_value(|f| f(ev.time_stamp(), words.clone())); draft.replaced.notify() }>{o}</button> }
+                    }).collect_view()}
+                </div>
+            })}
+            <super::save_status::Problems problems />
+            <div class="form-actions">
+                <button type="submit" class="primary">"Post reply"</button>
+                <button type="button" class="secondary" on:click=move |_| ctx.replying.set(None)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ReportForm(ctx: ThreadContext, post: Post) -> impl IntoView {
+    let storage = use_storage();
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let field_id = element_id("report", &post.header.id);
+    let send = move || {
+        let now = platform::now();
+        match report_post(&post, &ctx.me.get_value(), &reason.get_untracked(), now, || platform::new_id(POST_REPORT_TYPE, now)) {
+            Ok(report) => {
+                let write = save_docs(storage, vec![report], Vec::new());
+                leptos::task::spawn_local(async move {
+                    match write.await {
+                        Ok(_) => {
+                            ctx.reporting.try_set(None);
+                            ctx.notice.try_set(Some("Sent to your facilitator privately. The person who wrote it is not told who reported it.".into()));
+                        }
+                        Err(m) => {
+                            problem.try_set(Some(m));
+                        }
+                    }
+                });
+            }
+            Err(p) => problem.set(Some(p.to_string())),
+        }
+    };
+    view! {
+        <form class="post__report" on:submit=move |ev| { ev.prevent_default(); send() }>
+            <div class="field">
+                <label for=field_id.clone()>"What's wrong? (optional)"</label>
+                <p class="hint">"Only your facilitator sees this report."</p>
+                <input id=field_id type="text" autocomplete="off" on:input=move |ev| reason.set(event_target_value(&ev)) />
+            </div>
+            <p role="alert">{move || problem.get()}</p>
+            <div class="form-actions">
+                <button type="submit" class="primary">"Send report"</button>
+                <button type="button" class="secondary" on:click=move |_| ctx.reporting.set(None)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
