@@ -12,6 +12,8 @@ extern "C" {
     fn performance_measure(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
     fn performance_mark(name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn performance_mark_with(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
 }
@@ -58,13 +60,9 @@ pub fn now_ms() -> f64 {
 /// Records the pull measure the sync benchmark reads: `tandem:pull`, from `start` to now, with
 /// the revisions received and the wasm memory size in its detail.
 pub fn measure_pull(start: f64, received: usize) {
-    #[cfg(target_arch = "wasm32")]
-    let wasm_bytes = core::arch::wasm32::memory_size(0) as f64 * 65536.0;
-    #[cfg(not(target_arch = "wasm32"))]
-    let wasm_bytes = 0.0;
     let detail = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&detail, &"received".into(), &(received as f64).into());
-    let _ = js_sys::Reflect::set(&detail, &"wasmBytes".into(), &wasm_bytes.into());
+    let _ = js_sys::Reflect::set(&detail, &"wasmBytes".into(), &wasm_bytes().into());
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
     let _ = js_sys::Reflect::set(&options, &"end".into(), &performance_now().into());
@@ -74,6 +72,25 @@ pub fn measure_pull(start: f64, received: usize) {
 
 pub fn mark(name: &str) {
     let _ = performance_mark(name);
+}
+
+/// The wasm linear memory's size in bytes, for the benchmarks.
+fn wasm_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    let bytes = core::arch::wasm32::memory_size(0) as f64 * 65536.0;
+    #[cfg(not(target_arch = "wasm32"))]
+    let bytes = 0.0;
+    bytes
+}
+
+/// Records `performance.mark(name, {detail: {wasmBytes}})`: a moment a benchmark reads, with the
+/// wasm memory size then.
+pub fn mark_with_memory(name: &str) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"wasmBytes".into(), &wasm_bytes().into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"detail".into(), &detail);
+    let _ = performance_mark_with(name, &options);
 }
 
 /// Unicode lowercase by the browser's `String.prototype.toLowerCase`: the same default case

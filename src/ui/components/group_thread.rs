@@ -108,7 +108,7 @@ pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>
                     if !drawn.get_value() && !ids.is_empty() {
                         drawn.set_value(true);
                         // For the thread benchmark: when the first page of a long thread is drawn.
-                        platform::mark("tandem:group-thread-drawn");
+                        platform::mark_with_memory("tandem:group-thread-drawn");
                     }
                     ids.into_iter().map(|id| view! { <li><ThreadView ctx id /></li> }).collect_view()
                 }}
