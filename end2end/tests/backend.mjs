@@ -1,6 +1,6 @@
 // The local sync backend the Playwright config starts (end2end/backend/server.mjs) and helpers for specs that talk
 // to it (not a test file: the specs are *.spec.mjs).
-import { request, test as base } from '@playwright/test';
+import { expect, request, test as base } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ADMIN } from '../backend/defaults.mjs';
 import { provisionUser } from '../backend/provision.mjs';
@@ -38,3 +38,13 @@ export const test = base.extend({
     await Promise.all(made.map((context) => context.dispose()));
   },
 });
+
+/** Signs `page` in on Settings as {name, password} and waits for the first sync to finish. */
+export async function signIn(page, { name, password }) {
+  await page.goto('/settings');
+  await page.getByRole('textbox', { name: 'Server address', exact: true }).fill(BACKEND_URL);
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Synced/ })).toBeVisible();
+}

@@ -1,20 +1,13 @@
 // Goals: values, a goal through the board by keyboard only and by drag, the weekly review, carry-over — all still
 // there after a reload and offline. Milestones on Today. The clock is set so weeks are known (America/Chicago).
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { waitForController } from './support.mjs';
+import { noSeriousAxe, waitForController } from './support.mjs';
 
 const WED = new Date('2026-11-18T10:00:00-06:00'); // week of Mon 16 – Sun 22 Nov
 const NEXT_TUE = new Date('2026-11-24T09:00:00-06:00'); // week of Mon 23 – Sun 29 Nov
 
 const column = (page, name) => page.getByRole('list', { name, exact: true });
 const card = (page, title) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
-
-async function noSeriousAxe(page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function newGoal(page, { title, why, audience, steps }) {
   await page.getByRole('button', { name: 'New goal', exact: true }).click();

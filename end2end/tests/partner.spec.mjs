@@ -4,17 +4,8 @@
 // offline then online loses nothing; Dana, not in the pair, gets 403 on its database.
 import { expect } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { ADMIN, BACKEND_URL, freshUser, test } from './backend.mjs';
+import { ADMIN, BACKEND_URL, freshUser, signIn, test } from './backend.mjs';
 import { provisionFacilitator } from '../backend/provision.mjs';
-
-async function signIn(page, { name, password }) {
-  await page.goto('/settings');
-  await page.getByRole('textbox', { name: 'Server address', exact: true }).fill(BACKEND_URL);
-  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: /^Synced/ })).toBeVisible();
-}
 
 async function answerQuestionnaire(page) {
   await page.goto('/partner');

@@ -1,5 +1,6 @@
 // Shared constants and helpers for the journeys (not a test file: the specs are *.spec.mjs).
 import { chromium, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ export const SCREENS = [
   { name: 'Partner questionnaire', path: '/partner/questionnaire' },
   { name: 'Ask for a different partner', path: '/partner/change' },
   { name: 'Facilitator', path: '/facilitator' },
+  { name: 'Groups', path: '/facilitator/groups' },
   { name: 'My safety plan', path: '/plan' },
   { name: 'Partner', path: '/partner' },
   { name: 'Group', path: '/group' },
@@ -169,4 +171,11 @@ export async function launchChromium(userDataDir) {
       reapGroup();
     },
   };
+}
+
+/** axe-core on the page as it is: no violation of "serious" or "critical" impact. */
+export async function noSeriousAxe(page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
