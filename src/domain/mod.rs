@@ -42,5 +42,6 @@ pub mod draft_keys {
     pub const GROUP_CHECKIN: &str = "group-checkin";
     pub const GROUP_SHARE: &str = "group-share";
     pub const GROUP_REPLY: &str = "group-reply";
+    pub const GROUP_EDIT: &str = "group-edit";
     pub const NEW_GROUP: &str = "new-group";
 }

@@ -2,10 +2,10 @@
 //! earlier posts") so a thread of thousands opens at once. Each post: who and when, its words as
 //! plain text (only http(s) addresses become links), "Celebrate", "Encourage", "Me too" and "Check
 //! on you" (one each per person, tapped again to undo), "Reply" with openers to start from,
-//! "Report" (to the facilitator only) and, for its author, "Delete".
+//! "Report" (to the facilitator only) and, for its author, "Edit" and "Delete".
 
 use crate::domain::doc::Document;
-use crate::domain::group::{display_segments, report_post, write_post, Group, Post, PostDraft, PostKind, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
+use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
 use crate::domain::group_feed::{first_shown, threads, Thread};
 use crate::domain::group_rules::{can_edit, quiet_members, reaction_counts, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
 use crate::domain::draft_keys;
@@ -28,8 +28,9 @@ struct ThreadContext {
     quiet: Memo<Vec<String>>,
     me: StoredValue<String>,
     group: StoredValue<Group>,
-    /// The post whose reply form, report form or delete question is open.
+    /// The post whose reply form, edit form, report form or delete question is open.
     replying: RwSignal<Option<String>>,
+    editing: RwSignal<Option<String>>,
     reporting: RwSignal<Option<String>>,
     deleting: RwSignal<Option<String>>,
     problem: RwSignal<Option<String>>,
@@ -82,6 +83,7 @@ pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>
         me: StoredValue::new(me),
         group: StoredValue::new(group),
         replying: RwSignal::new(None),
+        editing: RwSignal::new(None),
         reporting: RwSignal::new(None),
         deleting: RwSignal::new(None),
         problem: RwSignal::new(None),
@@ -189,7 +191,7 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
     };
     let react = StoredValue::new(react);
     let (reply_id, report_id, delete_id, delete_yes) = (id.clone(), id.clone(), id.clone(), id.clone());
-    let (reply_open, report_open) = (id.clone(), id.clone());
+    let (reply_open, report_open, edit_open, edit_id) = (id.clone(), id.clone(), id.clone(), id.clone());
     let is = move |open: RwSignal<Option<String>>, id: &str| open.with(|o| o.as_deref() == Some(id));
     let kind = post.kind;
     let top = kind != PostKind::Reply;
@@ -198,7 +200,11 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
         <article class="post" data-kind=kind.as_str() aria-labelledby=heading_id.clone()>
             <h3 class="post__who" id=heading_id.clone()>{heading}</h3>
             {post.hidden.then(|| view! { <p class="post__hidden">"Hidden by the facilitator: only you and the facilitator see this post."</p> })}
-            <p class="post__text" dir="auto">{body(&post.text)}</p>
+            {let (post, id) = (post.clone(), id.clone()); move || if is(ctx.editing, &id) {
+                view! { <EditForm ctx post=post.clone() /> }.into_any()
+            } else {
+                view! { <p class="post__text" dir="auto">{body(&post.text)}</p> }.into_any()
+            }}
             <div class="post__reactions" role="group" aria-label="Reactions">
                 {ReactionKind::ALL.into_iter().map(|k| {
                     let state = move || counts.with(|c| c.iter().find(|x| x.kind == k).map(|x| (x.count, x.mine)).unwrap_or((0, false)));
@@ -222,6 +228,8 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
                         on:click=move |_| toggle(ctx.reporting, &report_id)>"Report"</button>
                 })}
                 {mine.then(|| view! {
+                    <button type="button" class="secondary" aria-expanded=move || is(ctx.editing, &edit_open).to_string()
+                        on:click=move |_| toggle(ctx.editing, &edit_id)>"Edit"</button>
                     <button type="button" class="secondary" on:click=move |_| ctx.deleting.set(Some(delete_id.clone()))>"Delete"</button>
                 })}
             </div>
@@ -312,6 +320,64 @@ fn ReplyForm(ctx: ThreadContext, post: Post) -> impl IntoView {
             <div class="form-actions">
                 <button type="submit" class="primary">"Post reply"</button>
                 <button type="button" class="secondary" on:click=move |_| ctx.replying.set(None)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// The author changing their post's words ("Save changes"); a draft is kept on every keystroke.
+#[component]
+fn EditForm(ctx: ThreadContext, post: Post) -> impl IntoView {
+    let storage = use_storage();
+    let draft = use_draft::<PostDraft>(draft_keys::GROUP_EDIT);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let id = post.header.id.clone();
+    let field_id = element_id("edit", &id);
+    // A kept draft for this post wins (the person was editing it when the app closed); otherwise its words.
+    let (start_id, start_text) = (id.clone(), post.text.clone());
+    let text = move || {
+        draft.replaced.track();
+        draft.value.with_untracked(|d| if d.reply_to.as_deref() == Some(start_id.as_str()) { d.text.clone() } else { start_text.clone() })
+    };
+    let edit_id = id.clone();
+    let set = move |t: f64, value: String| {
+        let to = edit_id.clone();
+        draft.edit(t, |d| *d = PostDraft { kind: PostKind::Reply, text: value, session_id: None, reply_to: Some(to) });
+    };
+    let save = move || {
+        let typed = draft.value.get_untracked();
+        let words = if typed.reply_to.as_deref() == Some(post.header.id.as_str()) { typed.text.clone() } else { post.text.clone() };
+        match edit_post(&post, &ctx.me.get_value(), &words, platform::now()) {
+            Ok(changed) => {
+                let write = save_docs(storage, vec![changed], vec![draft.delete_op()]);
+                leptos::task::spawn_local(async move {
+                    match write.await {
+                        Ok(saved) => {
+                            draft.after_save(&typed, true, String::new());
+                            upsert(ctx.data.posts, &saved);
+                            ctx.editing.try_set(None);
+                        }
+                        Err(m) => {
+                            problems.try_set(vec![m]);
+                        }
+                    }
+                });
+            }
+            Err(p) => problems.set(vec![p.to_string()]),
+        }
+    };
+    crate::ui::routes::goals::focus_soon(field_id.clone());
+    view! {
+        <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); save() }>
+            <div class="field">
+                <label for=field_id.clone()>"Edit your post"</label>
+                <textarea id=field_id rows="4" dir="auto" prop:value=text prop:disabled=move || !draft.ready.get()
+                    on:input=move |ev| { let v = event_target_value(&ev); set(ev.time_stamp(), v) } />
+            </div>
+            <super::save_status::Problems problems />
+            <div class="form-actions">
+                <button type="submit" class="primary">"Save changes"</button>
+                <button type="button" class="secondary" on:click=move |_| ctx.editing.set(None)>"Cancel"</button>
             </div>
         </form>
     }
