@@ -20,17 +20,17 @@ function (newDoc, oldDoc, userCtx, secObj) {
   }
 
   // A facilitator (by role, as the shared databases' members list them) may hide or show a group
-  // post, and change nothing else of it.
+  // post, and change nothing else of it but the time of the change (updated_at).
   if (oldDoc && oldDoc.type === 'post' && roles.indexOf('facilitator') !== -1 && !newDoc._deleted) {
     var onlyHidden = true;
     var key;
     for (key in newDoc) {
-      if (key !== 'hidden' && key.charAt(0) !== '_' && JSON.stringify(newDoc[key]) !== JSON.stringify(oldDoc[key])) {
+      if (key !== 'hidden' && key !== 'updated_at' && key.charAt(0) !== '_' && JSON.stringify(newDoc[key]) !== JSON.stringify(oldDoc[key])) {
         onlyHidden = false;
       }
     }
     for (key in oldDoc) {
-      if (key !== 'hidden' && key.charAt(0) !== '_' && !Object.prototype.hasOwnProperty.call(newDoc, key)) {
+      if (key !== 'hidden' && key !== 'updated_at' && key.charAt(0) !== '_' && !Object.prototype.hasOwnProperty.call(newDoc, key)) {
         onlyHidden = false;
       }
     }
