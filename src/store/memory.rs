@@ -41,6 +41,14 @@ impl Store for MemoryStore {
         Ok(Loaded { docs, unreadable: Vec::new() })
     }
 
+    async fn newest_of_type(&self, doc_type: &str, prefix: &str, limit: usize) -> Result<Loaded, StoreError> {
+        let t = self.tables.borrow();
+        let with_prefix: Vec<&Value> = t.docs.iter().filter(|(id, _)| id.starts_with(prefix)).map(|(_, d)| d).collect();
+        let newest = with_prefix.get(with_prefix.len().saturating_sub(limit.max(1))..).unwrap_or(&[]);
+        let docs = newest.iter().filter(|d| d.get("type").and_then(Value::as_str) == Some(doc_type)).map(|d| (*d).clone()).collect();
+        Ok(Loaded { docs, unreadable: Vec::new() })
+    }
+
     async fn get_draft(&self, key: &str) -> Result<Option<Value>, StoreError> {
         Ok(self.tables.borrow().drafts.get(key).cloned())
     }

@@ -118,6 +118,10 @@ pub trait Store {
     async fn get_doc(&self, id: &str) -> Result<Option<Value>, StoreError>;
     /// All documents whose `type` is `doc_type`, sorted by `_id`.
     async fn docs_of_type(&self, doc_type: &str) -> Result<Loaded, StoreError>;
+    /// Of the `limit` documents with the greatest ids that start with `prefix`, those whose `type`
+    /// is `doc_type`, sorted by `_id`. Ids made by `domain::id::new_id` start with their creation
+    /// time, so these are the newest: a long list's first screen without reading the whole list.
+    async fn newest_of_type(&self, doc_type: &str, prefix: &str, limit: usize) -> Result<Loaded, StoreError>;
     async fn get_draft(&self, key: &str) -> Result<Option<Value>, StoreError>;
     /// Keeps a form's state. Returns once it is durable (the transaction has completed).
     async fn put_draft(&self, key: &str, value: &Value) -> Result<(), StoreError>;

@@ -51,6 +51,26 @@ pub async fn docs_of_type_filters_and_sorts_by_id<S: Store>(s: &S) {
     assert!(s.docs_of_type("goal").await.unwrap().docs.is_empty());
 }
 
+pub async fn newest_of_type_reads_only_the_last_ids_with_the_prefix<S: Store>(s: &S) {
+    s.apply(vec![
+        Op::PutDoc(doc("post:20261101", "post", 1)),
+        Op::PutDoc(doc("post:20261103", "post", 3)),
+        Op::PutDoc(doc("post:20261102", "post", 2)),
+        Op::PutDoc(doc("post:20261104", "other", 4)),
+        Op::PutDoc(doc("post-report:20261105", "post-report", 5)),
+        Op::PutDoc(doc("posts:9", "post", 9)),
+    ])
+    .await
+    .unwrap();
+    // The last three ids under "post:" are …02, …03 and …04; …04 is not a post.
+    assert_eq!(ids(&s.newest_of_type("post", "post:", 3).await.unwrap().docs), ["post:20261102", "post:20261103"]);
+    assert_eq!(ids(&s.newest_of_type("post", "post:", 100).await.unwrap().docs), ["post:20261101", "post:20261102", "post:20261103"]);
+    assert!(s.newest_of_type("post", "post:", 1).await.unwrap().docs.is_empty(), "the newest is another type");
+    assert!(s.newest_of_type("goal", "goal:", 10).await.unwrap().docs.is_empty());
+    s.apply(vec![Op::DeleteDoc("post:20261103".into())]).await.unwrap();
+    assert_eq!(ids(&s.newest_of_type("post", "post:", 2).await.unwrap().docs), ["post:20261102"], "deleted documents are gone");
+}
+
 pub async fn put_replaces_and_delete_removes<S: Store>(s: &S) {
     s.apply(vec![Op::PutDoc(doc("mood:1", "mood", 1))]).await.unwrap();
     s.apply(vec![Op::PutDoc(doc("mood:1", "mood", 2))]).await.unwrap();
@@ -222,6 +242,7 @@ macro_rules! store_suite {
             empty_store_has_nothing,
             documents_round_trip_exactly,
             docs_of_type_filters_and_sorts_by_id,
+            newest_of_type_reads_only_the_last_ids_with_the_prefix,
             put_replaces_and_delete_removes,
             drafts_keep_the_latest_keystroke,
             saving_clears_the_draft_in_the_same_batch,

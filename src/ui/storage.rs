@@ -52,12 +52,51 @@ pub fn load_docs_into<D>(storage: AppStorage, target: RwSignal<Loading<DocList<D
 where
     D: crate::domain::doc::Document + Send + Sync + 'static,
 {
-    load_docs_then::<D>(storage, move |loaded| {
+    load_docs_then::<D>(storage, into(target));
+}
+
+/// What a loader does with its result: shows it in `target`.
+fn into<D: Send + Sync + 'static>(target: RwSignal<Loading<DocList<D>>>) -> impl Fn(Result<DocList<D>, StoreError>) + Copy + 'static {
+    move |loaded| {
         target.try_set(match loaded {
             Ok(list) => Loading::Ready(list),
             Err(e) => Loading::Failed(e.user_message()),
         });
-    });
+    }
+}
+
+/// [`load_docs_into`], with the first read only once `gate` is open: IndexedDB answers one
+/// request after another, so a screen's first view is read before the lists it can draw later.
+pub fn load_docs_into_after<D>(storage: AppStorage, target: RwSignal<Loading<DocList<D>>>, gate: Gate)
+where
+    D: crate::domain::doc::Document + Send + Sync + 'static,
+{
+    load_docs_after::<D>(storage, gate.wait(), into(target));
+}
+
+/// Opened once; every future from [`Gate::wait`] then finishes.
+#[derive(Clone, Default)]
+pub struct Gate(Rc<(std::cell::Cell<bool>, std::cell::RefCell<Vec<std::task::Waker>>)>);
+
+impl Gate {
+    pub fn open(&self) {
+        self.0 .0.set(true);
+        for w in self.0 .1.take() {
+            w.wake();
+        }
+    }
+
+    pub fn wait(&self) -> impl std::future::Future<Output = ()> + 'static {
+        let gate = self.clone();
+        std::future::poll_fn(move |cx| {
+            if gate.0 .0.get() {
+                std::task::Poll::Ready(())
+            } else {
+                gate.0 .1.borrow_mut().push(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        })
+    }
 }
 
 /// Reads every document of `D`'s type and hands the result to `loaded`, now and again whenever
@@ -67,8 +106,19 @@ pub fn load_docs_then<D>(storage: AppStorage, loaded: impl Fn(Result<DocList<D>,
 where
     D: crate::domain::doc::Document + 'static,
 {
+    load_docs_after(storage, async {}, loaded);
+}
+
+/// [`load_docs_then`], with the first read only once `before` is done.
+fn load_docs_after<D>(storage: AppStorage, before: impl std::future::Future<Output = ()> + 'static, loaded: impl Fn(Result<DocList<D>, StoreError>) + Copy + 'static)
+where
+    D: crate::domain::doc::Document + 'static,
+{
     let load = move || leptos::task::spawn_local(async move { loaded(load_docs::<D>(storage).await) });
-    load();
+    leptos::task::spawn_local(async move {
+        before.await;
+        loaded(load_docs::<D>(storage).await);
+    });
     if let Some(sync) = use_context::<super::sync::SyncContext>() {
         // A render effect, not an `Effect`: this is the app's only use for one, and `Effect`'s
         // machinery costs more wasm. Its first run (at once) only starts tracking; it lives as
@@ -82,6 +132,32 @@ where
         });
         on_cleanup(move || drop(reload));
     }
+}
+
+/// [`load_docs_into`], but first the newest `window` documents (ids starting with `prefix`, which
+/// begin with their creation time), so a long list's first screen shows before the whole list is
+/// read; the whole list is read after them. `read` is opened once the newest are shown (or could
+/// not be read), for other lists to wait on.
+pub fn load_newest_first_into<D>(storage: AppStorage, target: RwSignal<Loading<DocList<D>>>, prefix: &'static str, window: usize, read: Gate)
+where
+    D: crate::domain::doc::Document + Send + Sync + 'static,
+{
+    let newest = async move {
+        if let Ok(store) = storage.store() {
+            if let Ok(Loaded { docs, unreadable }) = crate::store::Store::newest_of_type(&*store, D::TYPE, prefix, window).await {
+                let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
+                let newest = DocList { docs, unreadable: unreadable.len() + bad.len() };
+                // Only while nothing fuller is shown (sync may have brought the whole list meanwhile).
+                target.try_update(|t| {
+                    if matches!(t, Loading::Pending) {
+                        *t = Loading::Ready(newest);
+                    }
+                });
+            }
+        }
+        read.open();
+    };
+    load_docs_after::<D>(storage, newest, into(target));
 }
 
 pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> Result<DocList<D>, StoreError> {

@@ -105,16 +105,18 @@ pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>
             })}
             {move || all.with(Vec::is_empty).then(|| view! { <p class="hint">"Nothing here yet. Check-ins and shares will show here — yours too, once you post."</p> })}
             <ol class="group-thread__list" aria-label="Posts">
-                {move || {
-                    let ids = shown.get();
-                    if !drawn.get_value() && !ids.is_empty() {
-                        drawn.set_value(true);
-                        // For the thread benchmark: when the first page of a long thread is drawn.
-                        platform::mark_with_memory("tandem:group-thread-drawn");
-                    }
-                    ids.into_iter().map(|id| view! { <li><ThreadView ctx id /></li> }).collect_view()
-                }}
+                // Keyed: "Show earlier posts" adds threads above and leaves those drawn alone.
+                <For each=move || shown.get() key=|id| id.clone() let:id>
+                    <li><ThreadView ctx id /></li>
+                </For>
             </ol>
+            {move || {
+                if !drawn.get_value() && shown.with(|ids| !ids.is_empty()) {
+                    drawn.set_value(true);
+                    // For the thread benchmark: when the first page of a long thread is drawn.
+                    platform::mark_with_memory("tandem:group-thread-drawn");
+                }
+            }}
         </section>
     }
 }

@@ -5,8 +5,8 @@
 
 use crate::domain::group::{Attendance, Group, NormsAgreement, Post, Reaction};
 use crate::domain::group_admin::{current_groups, GroupMembership};
-use crate::domain::group_feed::milestone_changes;
-use crate::domain::milestone::Milestone;
+use crate::domain::group_feed::{milestone_changes, milestone_post_id};
+use crate::domain::milestone::{Milestone, MilestoneKind};
 use crate::domain::progress::Progress;
 use crate::store::{Op, Store};
 use crate::ui::components::group_norms::NormsCard;
@@ -14,7 +14,11 @@ use crate::ui::components::group_round::RoundCard;
 use crate::ui::components::group_sessions::SessionCard;
 use crate::ui::components::group_thread::GroupThread;
 use crate::ui::platform;
-use crate::ui::storage::{load_docs, load_docs_into, loaded, use_storage, AppStorage, DocList, Loading};
+use crate::ui::storage::{load_docs, load_docs_into, load_docs_into_after, load_newest_first_into, loaded, use_storage, AppStorage, DocList, Gate, Loading};
+
+/// How many of the newest posts are read before the rest: enough for the first page of threads
+/// (`group_feed::THREADS_PER_PAGE`) with their replies in all but the busiest groups.
+const NEWEST_POSTS: usize = 300;
 use crate::ui::sync::use_sync;
 use leptos::prelude::*;
 
@@ -42,18 +46,22 @@ impl GroupData {
         };
         load_docs_into(storage, data.memberships);
         load_docs_into(storage, data.groups);
-        load_docs_into(storage, data.posts);
-        load_docs_into(storage, data.reactions);
-        load_docs_into(storage, data.attendance);
         load_docs_into(storage, data.agreements);
+        // A thread of thousands: its newest posts first; reactions and attendance (which the first
+        // view can draw without) and all the posts after them.
+        let newest_read = Gate::default();
+        load_newest_first_into(storage, data.posts, "post:", NEWEST_POSTS, newest_read.clone());
+        load_docs_into_after(storage, data.reactions, newest_read.clone());
+        load_docs_into_after(storage, data.attendance, newest_read);
         data
     }
 
+    /// Enough to draw the screen: reactions and attendance fill in as they arrive.
     fn ready(&self) -> bool {
         fn done<T>(l: &Loading<T>) -> bool {
             !matches!(l, Loading::Pending)
         }
-        self.memberships.with(done) && self.groups.with(done) && self.posts.with(done) && self.reactions.with(done) && self.attendance.with(done) && self.agreements.with(done)
+        self.memberships.with(done) && self.groups.with(done) && self.posts.with(done) && self.agreements.with(done)
     }
 
     /// The first storage failure, in plain words.
@@ -74,7 +82,16 @@ pub async fn share_milestones_in_groups(storage: AppStorage, sync: Option<crate:
     let progress = load_docs::<Progress>(storage).await.map_err(fail)?.docs;
     let shared: Vec<Milestone> = progress.first().map(|p| p.shared_milestones.iter().filter_map(|id| Milestone::from_id(id)).collect()).unwrap_or_default();
     let groups = load_docs::<Group>(storage).await.map_err(fail)?.docs;
-    let posts = load_docs::<Post>(storage).await.map_err(fail)?.docs;
+    let store = storage.store().map_err(fail)?;
+    // My milestone posts have known ids: read those, not the whole thread.
+    let mut posts = Vec::new();
+    for g in &groups {
+        for m in every_milestone() {
+            if let Some(doc) = store.get_doc(&milestone_post_id(&g.group_id, me, &m)).await.map_err(fail)? {
+                posts.extend(crate::domain::doc::decode::<Post>(&doc).ok());
+            }
+        }
+    }
     let now = platform::now();
     let mut ops = Vec::new();
     for g in &groups {
@@ -84,13 +101,16 @@ pub async fn share_milestones_in_groups(storage: AppStorage, sync: Option<crate:
     }
     let ops_empty = ops.is_empty();
     if !ops_empty {
-        let store = storage.store().map_err(fail)?;
         store.apply(ops).await.map_err(fail)?;
         if let Some(sync) = sync {
             sync.changed();
         }
     }
     Ok(!ops_empty)
+}
+
+fn every_milestone() -> impl Iterator<Item = Milestone> {
+    [MilestoneKind::Sober, MilestoneKind::CheckinStreak].into_iter().flat_map(|kind| kind.thresholds().iter().map(move |&days| Milestone { kind, days }))
 }
 
 #[component]
