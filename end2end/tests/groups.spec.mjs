@@ -103,6 +103,21 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await a.getByRole('button', { name: 'Save changes', exact: true }).click();
   await expect(anasCheckIn(b)).toContainText('and called my sister', { timeout: 40_000 });
 
+  // A milestone Ben chooses to share on Today appears in the group: the milestone only, nothing else.
+  await b.goto('/');
+  const milestones = b.getByRole('region', { name: 'Milestones', exact: true });
+  const eightDaysAgo = await b.evaluate(() => {
+    const d = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  await milestones.getByLabel('Sober since', { exact: true }).fill(eightDaysAgo);
+  await milestones.getByRole('button', { name: 'Save date', exact: true }).click();
+  const week = milestones.getByRole('list', { name: 'Milestones reached', exact: true }).getByRole('listitem').filter({ hasText: /^7 days/ });
+  await week.getByRole('button', { name: 'Share with my group', exact: true }).click();
+  await expect(week.getByRole('button', { name: 'Share with my group', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(thread(a).getByRole('article').filter({ hasText: "I've reached 7 days." })).toContainText(`${ben.name} · Milestone`, { timeout: 40_000 });
+  await b.goto('/group');
+
   // The peer-led segment: the rotation gives the first session to the first member by name (Ana); she shares,
   // Ben replies starting from a prompt, and Cy celebrates.
   await expect(a.getByText('You lead the peer-led segment.', { exact: true })).toBeVisible();
