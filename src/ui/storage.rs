@@ -202,6 +202,37 @@ where
     });
 }
 
+/// Deletes documents on this device (tombstones, which sync), then from the shown list; what went
+/// wrong goes to `problem`. Call it where the screen's context is at hand (an event handler).
+pub fn delete_docs<D>(list: RwSignal<Loading<DocList<D>>>, ids: Vec<String>, problem: RwSignal<Option<String>>)
+where
+    D: crate::domain::doc::Document + Clone + Send + Sync + 'static,
+{
+    let storage = use_storage();
+    let sync = use_context::<super::sync::SyncContext>();
+    leptos::task::spawn_local(async move {
+        let result = match storage.store() {
+            Ok(store) => crate::store::Store::apply(&*store, ids.iter().cloned().map(crate::store::Op::DeleteDoc).collect()).await.map_err(|e| e.user_message()),
+            Err(e) => Err(e.user_message()),
+        };
+        match result {
+            Ok(_) => {
+                list.try_update(|l| {
+                    if let Loading::Ready(l) = l {
+                        l.docs.retain(|d| !ids.contains(&d.header().id));
+                    }
+                });
+                if let Some(sync) = sync {
+                    sync.changed();
+                }
+            }
+            Err(m) => {
+                problem.try_set(Some(m));
+            }
+        }
+    });
+}
+
 /// The loaded documents (empty while loading or after a failure).
 pub fn loaded<D: Clone + Send + Sync + 'static>(list: RwSignal<Loading<DocList<D>>>) -> Vec<D> {
     list.with(|l| if let Loading::Ready(l) = l { l.docs.clone() } else { Vec::new() })

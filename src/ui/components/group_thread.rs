@@ -4,19 +4,16 @@
 //! on you" (one each per person, tapped again to undo), "Reply" with openers to start from,
 //! "Report" (to the facilitator only) and, for its author, "Edit" and "Delete".
 
-use crate::domain::doc::Document;
 use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
 use crate::domain::group_feed::{first_shown, threads, Thread};
 use crate::domain::group_rules::{can_edit, quiet_members, reaction_counts, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
 use crate::domain::draft_keys;
 use crate::domain::time::hhmm_at;
-use crate::store::{Op, Store};
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
 use crate::ui::routes::group::GroupData;
 use crate::ui::routes::partner::element_id;
-use crate::ui::storage::{loaded, save_docs, upsert, use_storage, DocList, Loading};
-use crate::ui::sync::use_sync;
+use crate::ui::storage::{delete_docs, loaded, save_docs, upsert, use_storage, Loading};
 use leptos::prelude::*;
 
 /// What the thread's forms and menus need, shared by every post.
@@ -35,35 +32,6 @@ struct ThreadContext {
     deleting: RwSignal<Option<String>>,
     problem: RwSignal<Option<String>>,
     notice: RwSignal<Option<String>>,
-}
-
-fn delete_from<D: Document + Clone + Send + Sync + 'static>(list: RwSignal<Loading<DocList<D>>>, ids: &[String]) {
-    list.try_update(|l| {
-        if let Loading::Ready(l) = l {
-            l.docs.retain(|d| !ids.contains(&d.header().id));
-        }
-    });
-}
-
-/// Deletes documents on this device (tombstones that sync), then from the shown list.
-fn delete_docs<D: Document + Clone + Send + Sync + 'static>(list: RwSignal<Loading<DocList<D>>>, ids: Vec<String>, problem: RwSignal<Option<String>>) {
-    let storage = use_storage();
-    let sync = use_sync();
-    leptos::task::spawn_local(async move {
-        let result = match storage.store() {
-            Ok(store) => store.apply(ids.iter().cloned().map(Op::DeleteDoc).collect()).await.map_err(|e| e.user_message()),
-            Err(e) => Err(e.user_message()),
-        };
-        match result {
-            Ok(_) => {
-                delete_from(list, &ids);
-                sync.changed();
-            }
-            Err(m) => {
-                problem.try_set(Some(m));
-            }
-        }
-    });
 }
 
 #[component]
@@ -252,44 +220,71 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
 
 #[component]
 fn ReplyForm(ctx: ThreadContext, post: Post) -> impl IntoView {
-    let storage = use_storage();
-    let draft = use_draft::<PostDraft>(draft_keys::GROUP_REPLY);
-    let problems = RwSignal::new(Vec::<String>::new());
-    let to = post.header.id.clone();
-    let field_id = element_id("reply", &to);
     let author_quiet = ctx.quiet.with_untracked(|q| q.contains(&post.author));
     let mut openers = reply_prompts(&post, author_quiet);
     openers.extend(post.prompts.iter().cloned());
-    let text_to = to.clone();
-    let text = move || {
-        draft.replaced.track();
-        draft.value.with_untracked(|d| if d.reply_to.as_deref() == Some(text_to.as_str()) { d.text.clone() } else { String::new() })
-    };
-    let edit_to = to.clone();
-    let set = move |t: f64, value: String| {
-        let to = edit_to.clone();
-        draft.edit(t, |d| {
-            *d = PostDraft { kind: PostKind::Reply, text: value, session_id: None, reply_to: Some(to) };
-        });
-    };
-    let set = StoredValue::new(set);
-    let send_to = to.clone();
-    let send = move || {
-        let typed = draft.value.get_untracked();
-        if typed.reply_to.as_deref() != Some(send_to.as_str()) {
-            return problems.set(vec!["Write your reply first.".into()]);
-        }
+    let to = post.header.id.clone();
+    let send = Callback::new(move |text: String| {
         let now = platform::now();
-        let group = ctx.group.get_value();
-        match write_post(&typed, &group, &ctx.me.get_value(), now, || platform::new_id(POST_TYPE, now)) {
-            Ok(reply) => {
-                let write = save_docs(storage, vec![reply], vec![draft.delete_op()]);
+        let draft = PostDraft { kind: PostKind::Reply, text, session_id: None, reply_to: Some(to.clone()) };
+        write_post(&draft, &ctx.group.get_value(), &ctx.me.get_value(), now, || platform::new_id(POST_TYPE, now)).map_err(|ps| ps.iter().map(ToString::to_string).collect())
+    });
+    view! {
+        <PostTextForm ctx key=draft_keys::GROUP_REPLY target=post.header.id.clone() label=format!("Reply to {}", post.author) start=String::new()
+            openers submit="Post reply" open=ctx.replying send />
+    }
+}
+
+/// The author changing their post's words.
+#[component]
+fn EditForm(ctx: ThreadContext, post: Post) -> impl IntoView {
+    let (target, start) = (post.header.id.clone(), post.text.clone());
+    let send = Callback::new(move |text: String| edit_post(&post, &ctx.me.get_value(), &text, platform::now()).map_err(|p| vec![p.to_string()]));
+    view! {
+        <PostTextForm ctx key=draft_keys::GROUP_EDIT target label="Edit your post".to_owned() start openers=Vec::new() submit="Save changes" open=ctx.editing send />
+    }
+}
+
+/// A reply or an edit: one field for `target` (the post answered or changed), kept as a draft on
+/// every keystroke (a kept draft for the same post wins over `start`), openers that fill it, the
+/// send button and "Cancel" (which closes `open`). `send` turns the words into the post to save.
+#[component]
+fn PostTextForm(
+    ctx: ThreadContext,
+    key: &'static str,
+    target: String,
+    label: String,
+    start: String,
+    openers: Vec<String>,
+    submit: &'static str,
+    open: RwSignal<Option<String>>,
+    send: Callback<String, Result<Post, Vec<String>>>,
+) -> impl IntoView {
+    let storage = use_storage();
+    let draft = use_draft::<PostDraft>(key);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let field_id = element_id(key, &target);
+    let target = StoredValue::new(target);
+    let typed = move || draft.value.with_untracked(|d| if target.with_value(|t| d.reply_to.as_ref() == Some(t)) { d.text.clone() } else { start.clone() });
+    let text = {
+        let typed = typed.clone();
+        move || {
+            draft.replaced.track();
+            typed()
+        }
+    };
+    let set = move |t: f64, value: String| draft.edit(t, |d| *d = PostDraft { kind: PostKind::Reply, text: value, session_id: None, reply_to: Some(target.get_value()) });
+    let save = move || {
+        let submitted = draft.value.get_untracked();
+        match send.run(typed()) {
+            Ok(post) => {
+                let write = save_docs(storage, vec![post], vec![draft.delete_op()]);
                 leptos::task::spawn_local(async move {
                     match write.await {
                         Ok(saved) => {
-                            draft.after_save(&typed, true, String::new());
+                            draft.after_save(&submitted, true, String::new());
                             upsert(ctx.data.posts, &saved);
-                            ctx.replying.try_set(None);
+                            open.try_set(None);
                         }
                         Err(m) => {
                             problems.try_set(vec![m]);
@@ -297,89 +292,30 @@ fn ReplyForm(ctx: ThreadContext, post: Post) -> impl IntoView {
                     }
                 });
             }
-            Err(ps) => problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => problems.set(ps),
         }
     };
-    let focus = field_id.clone();
-    crate::ui::routes::goals::focus_soon(focus);
+    crate::ui::routes::goals::focus_soon(field_id.clone());
 
     view! {
-        <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); send() }>
+        <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); save() }>
             <div class="field">
-                <label for=field_id.clone()>{format!("Reply to {}", post.author)}</label>
+                <label for=field_id.clone()>{label}</label>
                 <textarea id=field_id rows="3" dir="auto" prop:value=text prop:disabled=move || !draft.ready.get()
-                    on:input=move |ev| { let v = event_target_value(&ev); set.with_value(|f| f(ev.time_stamp(), v)) } />
+                    on:input=move |ev| { let v = event_target_value(&ev); set(ev.time_stamp(), v) } />
             </div>
             {(!openers.is_empty()).then(|| view! {
                 <div class="group-reply__openers" role="group" aria-label="Start with">
                     {openers.into_iter().map(|o| {
                         let words = o.clone();
-                        view! { <button type="button" class="secondary opener" on:click=move |ev| { set.with_value(|f| f(ev.time_stamp(), words.clone())); draft.replaced.notify() }>{o}</button> }
+                        view! { <button type="button" class="secondary opener" on:click=move |ev| { set(ev.time_stamp(), words.clone()); draft.replaced.notify() }>{o}</button> }
                     }).collect_view()}
                 </div>
             })}
             <super::save_status::Problems problems />
             <div class="form-actions">
-                <button type="submit" class="primary">"Post reply"</button>
-                <button type="button" class="secondary" on:click=move |_| ctx.replying.set(None)>"Cancel"</button>
-            </div>
-        </form>
-    }
-}
-
-/// The author changing their post's words ("Save changes"); a draft is kept on every keystroke.
-#[component]
-fn EditForm(ctx: ThreadContext, post: Post) -> impl IntoView {
-    let storage = use_storage();
-    let draft = use_draft::<PostDraft>(draft_keys::GROUP_EDIT);
-    let problems = RwSignal::new(Vec::<String>::new());
-    let id = post.header.id.clone();
-    let field_id = element_id("edit", &id);
-    // A kept draft for this post wins (the person was editing it when the app closed); otherwise its words.
-    let (start_id, start_text) = (id.clone(), post.text.clone());
-    let text = move || {
-        draft.replaced.track();
-        draft.value.with_untracked(|d| if d.reply_to.as_deref() == Some(start_id.as_str()) { d.text.clone() } else { start_text.clone() })
-    };
-    let edit_id = id.clone();
-    let set = move |t: f64, value: String| {
-        let to = edit_id.clone();
-        draft.edit(t, |d| *d = PostDraft { kind: PostKind::Reply, text: value, session_id: None, reply_to: Some(to) });
-    };
-    let save = move || {
-        let typed = draft.value.get_untracked();
-        let words = if typed.reply_to.as_deref() == Some(post.header.id.as_str()) { typed.text.clone() } else { post.text.clone() };
-        match edit_post(&post, &ctx.me.get_value(), &words, platform::now()) {
-            Ok(changed) => {
-                let write = save_docs(storage, vec![changed], vec![draft.delete_op()]);
-                leptos::task::spawn_local(async move {
-                    match write.await {
-                        Ok(saved) => {
-                            draft.after_save(&typed, true, String::new());
-                            upsert(ctx.data.posts, &saved);
-                            ctx.editing.try_set(None);
-                        }
-                        Err(m) => {
-                            problems.try_set(vec![m]);
-                        }
-                    }
-                });
-            }
-            Err(p) => problems.set(vec![p.to_string()]),
-        }
-    };
-    crate::ui::routes::goals::focus_soon(field_id.clone());
-    view! {
-        <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); save() }>
-            <div class="field">
-                <label for=field_id.clone()>"Edit your post"</label>
-                <textarea id=field_id rows="4" dir="auto" prop:value=text prop:disabled=move || !draft.ready.get()
-                    on:input=move |ev| { let v = event_target_value(&ev); set(ev.time_stamp(), v) } />
-            </div>
-            <super::save_status::Problems problems />
-            <div class="form-actions">
-                <button type="submit" class="primary">"Save changes"</button>
-                <button type="button" class="secondary" on:click=move |_| ctx.editing.set(None)>"Cancel"</button>
+                <button type="submit" class="primary">{submit}</button>
+                <button type="button" class="secondary" on:click=move |_| open.set(None)>"Cancel"</button>
             </div>
         </form>
     }

@@ -4,12 +4,10 @@
 use crate::domain::doc::{Fields, JsonValue};
 use crate::domain::partner::{reactions_on, replies_to, send_reply, toggle_reaction, Pairing, PartnerReply, Reaction, ReactionChange, PARTNER_REPLY_TYPE};
 use crate::domain::time::hhmm_at;
-use crate::store::{Op, Store};
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
 use crate::ui::routes::partner::{element_id, PartnerData};
-use crate::ui::storage::{loaded, save_docs, upsert, use_storage, Loading};
-use crate::ui::sync::use_sync;
+use crate::ui::storage::{delete_docs, loaded, save_docs, upsert, use_storage};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -36,7 +34,6 @@ impl JsonValue for ReplyDraft {
 #[component]
 pub fn PartnerHistory(data: PartnerData, me: String, pairing: Pairing) -> impl IntoView {
     let storage = use_storage();
-    let sync = use_sync();
     let draft = use_draft::<ReplyDraft>("partner-reply");
     let problem = RwSignal::new(None::<String>);
     let pair_id = pairing.pair_id.clone();
@@ -62,24 +59,7 @@ pub fn PartnerHistory(data: PartnerData, me: String, pairing: Pairing) -> impl I
                     }
                 });
             }
-            ReactionChange::Remove(ids) => {
-                let store = storage.store();
-                leptos::task::spawn_local(async move {
-                    let result = match store {
-                        Ok(store) => store.apply(ids.iter().cloned().map(Op::DeleteDoc).collect()).await.map_err(|e| e.user_message()),
-                        Err(e) => Err(e.user_message()),
-                    };
-                    match result {
-                        Ok(_) => {
-                            data.replies.try_update(|l| if let Loading::Ready(l) = l { l.docs.retain(|r| !ids.contains(&r.header.id)) });
-                            sync.changed();
-                        }
-                        Err(m) => {
-                            problem.try_set(Some(m));
-                        }
-                    }
-                });
-            }
+            ReactionChange::Remove(ids) => delete_docs(data.replies, ids, problem),
         }
     };
     let (me_reply, pair_reply) = (me.clone(), pair_id.clone());
