@@ -35,6 +35,8 @@ pub fn use_storage() -> AppStorage {
 pub struct DocList<D> {
     pub docs: Vec<D>,
     pub unreadable: usize,
+    /// Only the newest documents so far (`load_newest_first_into`); the whole list follows.
+    pub partial: bool,
 }
 
 /// A read from the store, for views: still loading, loaded, or failed (with a message to show).
@@ -146,7 +148,7 @@ where
         if let Ok(store) = storage.store() {
             if let Ok(Loaded { docs, unreadable }) = crate::store::Store::newest_of_type(&*store, D::TYPE, prefix, window).await {
                 let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
-                let newest = DocList { docs, unreadable: unreadable.len() + bad.len() };
+                let newest = DocList { docs, unreadable: unreadable.len() + bad.len(), partial: true };
                 // Only while nothing fuller is shown (sync may have brought the whole list meanwhile).
                 target.try_update(|t| {
                     if matches!(t, Loading::Pending) {
@@ -164,7 +166,7 @@ pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> 
     let store = storage.store()?;
     let Loaded { docs, unreadable } = crate::store::Store::docs_of_type(&*store, D::TYPE).await?;
     let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
-    Ok(DocList { docs, unreadable: unreadable.len() + bad.len() })
+    Ok(DocList { docs, unreadable: unreadable.len() + bad.len(), partial: false })
 }
 
 /// Writes documents, with any other ops (a draft to clear) in the same batch, and returns them

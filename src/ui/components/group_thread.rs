@@ -69,7 +69,11 @@ pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>
             <p class="notice" role="status">{move || ctx.notice.get()}</p>
             <p role="alert">{move || ctx.problem.get()}</p>
             {move || (start.get() > 0).then(|| view! {
-                <button type="button" class="secondary" on:click=move |_| pages.update(|p| *p += 1)>{format!("Show earlier posts ({} more)", start.get())}</button>
+                <button type="button" class="secondary" on:click=move |_| pages.update(|p| *p += 1)>{move || {
+                    // The count only once the whole thread is read (the newest posts come first).
+                    let partial = ctx.data.posts.with(|p| matches!(p, Loading::Ready(l) if l.partial));
+                    if partial { "Show earlier posts".to_owned() } else { format!("Show earlier posts ({} more)", start.get()) }
+                }}</button>
             })}
             {move || all.with(Vec::is_empty).then(|| view! { <p class="hint">"Nothing here yet. Check-ins and shares will show here — yours too, once you post."</p> })}
             <ol class="group-thread__list" aria-label="Posts">

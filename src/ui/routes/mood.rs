@@ -19,7 +19,7 @@ pub fn MoodPage() -> impl IntoView {
     // Loaded straight into the list (a save then shows at once, without reading everything again),
     // and again when sync brings entries. No `Loading` signal and `Effect` to copy it across.
     load_docs_then::<MoodEntry>(storage, move |loaded| match loaded {
-        Ok(DocList { mut docs, unreadable: bad }) => {
+        Ok(DocList { mut docs, unreadable: bad, .. }) => {
             sort_newest_first(&mut docs);
             entries.try_set(docs);
             unreadable.try_set(bad);
