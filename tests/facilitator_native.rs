@@ -106,6 +106,8 @@ fn a_group_database_is_for_its_members_who_write_only_as_themselves() {
     let mut edited = current.clone();
     edited["text"] = json!("changed by Ben");
     assert_eq!(status(&ben_client, Method::Put, &post, Some(edited)), 403, "nor edits their post");
+    let rev = current["_rev"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(status(&ben_client, Method::Delete, &format!("{post}?rev={rev}"), None), 403, "nor deletes it");
     // The facilitator may hide a post.
     let mut hidden = current;
     hidden["hidden"] = json!(true);
@@ -113,6 +115,10 @@ fn a_group_database_is_for_its_members_who_write_only_as_themselves() {
     let outsider_client = backend.login(&outsider);
     assert_eq!(status(&outsider_client, Method::Get, &format!("/{db}"), None), 403, "a non-member gets 403");
     assert_eq!(status(&outsider_client, Method::Get, &post, None), 403);
+    // Its author may delete it.
+    let latest: Value = serde_json::from_str(&block_on(ana_client.send(Request::get(post.clone()))).expect("get").body).expect("JSON");
+    let rev = latest["_rev"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(status(&ana_client, Method::Delete, &format!("{post}?rev={rev}"), None), 200, "the author deletes her own post");
 }
 
 #[test]

@@ -81,7 +81,14 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await a.getByRole('textbox', { name: 'My check-in', exact: true }).fill('Slept badly, but I went for a walk');
   await a.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(a.getByText("You've checked in for this session. Thank you.")).toBeVisible();
-  await b.getByRole('textbox', { name: 'My check-in', exact: true }).fill('A good week at work');
+  // Ben starts from today's private check-in: its words are copied in for him to edit; nothing is shared until "Post".
+  await b.goto('/');
+  await b.getByRole('textbox', { name: 'A win', exact: true }).fill('A good week at work');
+  await b.getByRole('button', { name: 'Save check-in', exact: true }).click();
+  await expect(b.getByText(/^Saved/).first()).toBeVisible();
+  await b.goto('/group');
+  await b.getByRole('button', { name: "Start from today's check-in", exact: true }).click();
+  await expect(b.getByRole('textbox', { name: 'My check-in', exact: true })).toHaveValue('A win: A good week at work');
   await b.getByRole('button', { name: 'Post', exact: true }).click();
   await contexts[2].setOffline(true);
   await c.getByRole('textbox', { name: 'My check-in', exact: true }).fill('Written with no signal');
@@ -144,6 +151,23 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await expect(share(a).getByRole('button', { name: 'Me too 1' })).toBeVisible({ timeout: 40_000 });
   await expect(share(a).getByRole('button', { name: 'Celebrate', exact: true })).toBeVisible();
   await noSeriousAxe(a);
+
+  // The facilitator sees who agreed to the norms, and gives the second session's share to Cy.
+  const members = card.getByRole('list', { name: `Members of ${groupName}`, exact: true });
+  await expect(async () => {
+    await f.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(members.getByRole('listitem').filter({ hasText: ana.name })).toContainText('agreed to the norms', { timeout: 2_000 });
+  }).toPass({ timeout: 40_000 });
+  const second = card.getByRole('list', { name: `Sessions of ${groupName}`, exact: true }).getByRole('listitem').nth(1);
+  await second.getByRole('combobox', { name: /^Leader for / }).selectOption(cy.name);
+  await second.getByRole('button', { name: /^Change leader for / }).click();
+  await expect(second).toContainText(`led by ${cy.name}`, { timeout: 30_000 });
+  // (A new version of the group redraws Cy's screen, closing "All sessions": open it on each try.)
+  await expect(async () => {
+    const all = c.getByRole('list', { name: 'All sessions', exact: true });
+    if (!(await all.isVisible())) await c.getByText('All sessions', { exact: true }).click();
+    await expect(all.getByRole('listitem').nth(1)).toContainText('You lead the peer-led segment.', { timeout: 2_000 });
+  }).toPass({ timeout: 40_000 });
 
   // Attendance: Ana and Ben are here; once the session is over the facilitator's dashboard shows it.
   for (const page of [a, b]) {
@@ -211,5 +235,18 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   expect((await danaClient.get(`/${groupDb}`)).status()).toBe(403);
   expect((await danaClient.get(`/${groupDb}/_all_docs`)).status()).toBe(403);
   expect((await (await as(ben)).get(`/${groupDb}`)).status()).toBe(200);
+
+  // Three weeks on, nobody came to the last two sessions: the facilitator is told who has gone quiet, and Cy's
+  // app says kindly that she was missed and prompts her to reach out to the others.
+  const later = new Date(Date.now() + 22 * 24 * 3600 * 1000);
+  await f.clock.setFixedTime(later);
+  await expect(async () => {
+    await f.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(card.getByText(/^Quiet for two sessions: /)).toContainText(ana.name, { timeout: 2_000 });
+  }).toPass({ timeout: 40_000 });
+  await c.clock.setFixedTime(later);
+  await c.reload();
+  await expect(c.getByText(/^We missed you on /)).toBeVisible({ timeout: 20_000 });
+  await expect(c.getByText(/been quiet for two sessions/)).toContainText(ana.name);
   await Promise.all(contexts.map((x) => x.close()));
 });
