@@ -9,7 +9,7 @@ use crate::domain::doc::Audience;
 use crate::domain::draft_keys;
 use crate::domain::goal::{in_week, Goal};
 use crate::domain::group::{write_post, Group, PostDraft, PostKind, POST_TYPE};
-use crate::domain::group_feed::{checkin_starter, current_session, session_label};
+use crate::domain::group_feed::{checkin_starter, current_session};
 use crate::domain::group_rules::{leader_for, quiet_members, round_status, QUIET_AFTER_SESSIONS};
 use crate::domain::progress::Progress;
 use crate::domain::prompts::follow_up_prompts;
@@ -29,7 +29,7 @@ pub fn RoundCard(data: GroupData, me: String, group: Group, agreed: Memo<bool>) 
     let Some(session) = current_session(&group, now).cloned() else {
         return ().into_any();
     };
-    let label = session_label(&session, platform::offset_at(session.starts));
+    let label = super::group_sessions::local_session_label(&session);
     let leader = leader_for(&group, &session.id);
     let (g, sid) = (group.clone(), session.id.clone());
     let round = Memo::new(move |_| round_status(&g, &sid, &loaded(data.posts)));

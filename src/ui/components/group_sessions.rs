@@ -10,7 +10,8 @@ use crate::ui::routes::group::GroupData;
 use crate::ui::storage::{loaded, save_docs, upsert, use_storage};
 use leptos::prelude::*;
 
-fn label(s: &Session) -> String {
+/// When a session is, on this device's clock (its offset on that day, which daylight saving may change).
+pub fn local_session_label(s: &Session) -> String {
     session_label(s, platform::offset_at(s.starts))
 }
 
@@ -71,7 +72,7 @@ pub fn SessionCard(data: GroupData, me: String, group: Group) -> impl IntoView {
                 let open = can_check_in_attendance(&s, now);
                 let over = s.ends() <= now.at;
                 let marked = loaded(data.attendance).iter().any(|a| a.group_id == group.group_id && a.author == me && a.session_id == s.id);
-                let missed = missed_session(&group, &me, &loaded(data.posts), &loaded(data.attendance), now).map(label);
+                let missed = missed_session(&group, &me, &loaded(data.posts), &loaded(data.attendance), now).map(local_session_label);
                 let when = if open { "Now" } else if over { "Last session" } else { "Next session" };
                 let streak = attendance_streak(&me, &group, &loaded(data.attendance), now);
                 let id = s.id.clone();
@@ -79,7 +80,7 @@ pub fn SessionCard(data: GroupData, me: String, group: Group) -> impl IntoView {
                     {missed.map(|m| view! {
                         <p class="notice group-session__missed" role="status">{format!("We missed you on {m}. No need to explain — you're welcome back any time, and the group is glad when you come.")}</p>
                     })}
-                    <p class="group-session__when"><strong>{format!("{when}: ")}</strong>{label(&s)}</p>
+                    <p class="group-session__when"><strong>{format!("{when}: ")}</strong>{local_session_label(&s)}</p>
                     <p>{leader_words(&group, &s, &me)}</p>
                     {(!over).then(|| s.safe_meeting_link().map(|href| view! {
                         <p><a class="button secondary" href=href.to_owned() target="_blank" rel="noopener noreferrer">"Join session"</a></p>
@@ -101,7 +102,7 @@ pub fn SessionCard(data: GroupData, me: String, group: Group) -> impl IntoView {
                 <details class="group-session__all">
                     <summary>"All sessions"</summary>
                     <ul aria-label="All sessions">
-                        {upcoming.iter().map(|s| view! { <li>{format!("{} — {}", label(s), leader_words(&g_all, s, &me_all))}</li> }).collect_view()}
+                        {upcoming.iter().map(|s| view! { <li>{format!("{} — {}", local_session_label(s), leader_words(&g_all, s, &me_all))}</li> }).collect_view()}
                     </ul>
                 </details>
             })}

@@ -27,9 +27,13 @@ struct Person {
     requests: Vec<RepairRequest>,
 }
 
-fn problem_text(e: &SyncError) -> String {
+const ROSTER_OFFLINE: &str = "The roster and pairing need one";
+
+/// A server problem in plain words for the facilitator's screens; `offline` says why the screen
+/// needs a connection ("The roster and pairing need one").
+pub fn problem_text(e: &SyncError, offline: &str) -> String {
     match e {
-        SyncError::Offline(_) => "No connection to the server. The roster and pairing need one; try again when you're online.".into(),
+        SyncError::Offline(_) => format!("No connection to the server. {offline}; try again when you're online."),
         SyncError::Unauthorized => "Your session ended. Sign in again under Settings.".into(),
         SyncError::Forbidden(_) => "This account may not manage the program on this server. Facilitators sign in with an account allowed to create databases.".into(),
         other => format!("The server could not do that: {other}"),
@@ -125,7 +129,7 @@ pub fn FacilitatorPage() -> impl IntoView {
                     people.try_set(list);
                 }
                 Err(e) => {
-                    message.try_set(Some(problem_text(&e)));
+                    message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
                 }
             }
             loading.try_set(false);
@@ -174,7 +178,7 @@ pub fn FacilitatorPage() -> impl IntoView {
                     reload();
                 }
                 Err(e) => {
-                    message.try_set(Some(problem_text(&e)));
+                    message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
                 }
             }
             loading.try_set(false);
@@ -193,7 +197,7 @@ pub fn FacilitatorPage() -> impl IntoView {
                     reload();
                 }
                 Err(e) => {
-                    message.try_set(Some(problem_text(&e)));
+                    message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
                 }
             }
             loading.try_set(false);

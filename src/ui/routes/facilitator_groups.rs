@@ -8,7 +8,7 @@ use crate::domain::doc::{decode_all, encode};
 use crate::domain::draft_keys;
 use crate::domain::group::{group_db_name, needs_norms_agreement, set_hidden, Attendance, Group, NormsAgreement, Post, Report, GROUP_DB_PREFIX};
 use crate::domain::group_admin::{add_member, create_group, group_id_from, left_notice, membership_id, membership_notice, remove_member, set_alumni, set_leader, GroupMembership, NewGroupDraft};
-use crate::domain::group_feed::session_label;
+use crate::ui::components::group_sessions::local_session_label;
 use crate::domain::group_rules::{attendance_rate, attendance_streak, leader_for, quiet_members, QUIET_AFTER_SESSIONS};
 use crate::domain::time::{hhmm_at, Now};
 use crate::sync::account::care_db_name;
@@ -53,11 +53,8 @@ enum Work {
 
 fn problem_text(e: &SyncError) -> String {
     match e {
-        SyncError::Offline(_) => "No connection to the server. Groups are managed on the server; try again when you're online.".into(),
-        SyncError::Unauthorized => "Your session ended. Sign in again under Settings.".into(),
-        SyncError::Forbidden(_) => "This account may not manage the program on this server. Facilitators sign in with an account allowed to create databases.".into(),
         SyncError::Server { status: 409, .. } => "Someone changed this meanwhile. Refresh, then try again.".into(),
-        other => format!("The server could not do that: {other}"),
+        other => super::facilitator::problem_text(other, "Groups are managed on the server"),
     }
 }
 
@@ -312,7 +309,7 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
             {g.schedule.is_empty().then(|| view! { <p class="empty">"No sessions planned."</p> })}
             <ul class="group-admin__list" aria-label=format!("Sessions of {name}")>
                 {g.sessions_in_order().into_iter().map(|s| {
-                    let label = session_label(s, platform::offset_at(s.starts));
+                    let label = local_session_label(s);
                     let leader = leader_for(g, &s.id);
                     let led = leader.as_ref().map(|l| format!(" — led by {l}")).unwrap_or_else(|| " — no leader yet".into());
                     let choice = RwSignal::new(leader.clone().or_else(|| leaders.first().cloned()).unwrap_or_default());
