@@ -1,4 +1,4 @@
-// Playwright journeys for Tandem. Run from end2end/ after `trunk build --release` at the repo root:
+// Playwright journeys for Tandem. Run from end2end/ after `bash scripts/build.sh` at the repo root:
 //   cd end2end && npx playwright test            (or: npm test; TANDEM_DIST=/other/dist to test another build)
 // Uses the system Chromium (never `npx playwright install`) and talks only to 127.0.0.1.
 import { defineConfig } from '@playwright/test';
@@ -9,7 +9,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
 
-// The build to serve: dist/ at the repo root, or another `trunk build --dist DIR` output via TANDEM_DIST.
+// The build to serve: dist/ at the repo root, or another `bash scripts/build.sh DIR` output via TANDEM_DIST.
 const DIST = resolve(process.env.TANDEM_DIST || resolve(repoRoot, 'dist'));
 const PORT = Number(process.env.TANDEM_E2E_PORT || 47181);   // another port lets two runs share a machine
 const BASE_URL = `http://127.0.0.1:${PORT}`;

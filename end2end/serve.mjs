@@ -13,8 +13,9 @@
 //                                           // test proves the service worker (not the HTTP cache) serves the app
 //
 // - Correct MIME types (application/wasm for streaming compilation, application/manifest+json, …).
-// - SPA fallback: a GET for a path without a file extension that is not a file serves index.html (deep links
-//   such as /mood); a missing path with an extension is a 404.
+// - SPA fallback: a GET for a path without a file extension that is not a file serves the index.html of the
+//   nearest folder above it that has one (deep links: /mood -> index.html, /facilitator/groups ->
+//   facilitator/index.html, the facilitators' app); a missing path with an extension is a 404.
 // - Cache-Control: no-cache for index.html and sw.js (and the other unhashed files); the content-hashed files
 //   Trunk emits are immutable.
 
@@ -68,7 +69,7 @@ export async function startServer({
   const root = resolve(dir);
   const rootStat = await stat(root).catch(() => null);
   if (!rootStat || !rootStat.isDirectory()) {
-    throw new Error(`serve: ${root} is not a directory (run \`trunk build --release\` first)`);
+    throw new Error(`serve: ${root} is not a directory (run \`bash scripts/build.sh\` first)`);
   }
   const overrides = new Map();
   const requests = [];
@@ -111,9 +112,11 @@ export async function startServer({
       headers['Cache-Control'] = noStore ? 'no-store' : 'no-cache';
     } else {
       let file = await fileFor(pathname);
-      if (!file && extname(pathname) === '') {
-        file = await fileFor('/index.html'); // SPA fallback for deep links
-        served = '/index.html';
+      // SPA fallback for deep links: the nearest app page above the path.
+      for (let dir = pathname; !file && extname(pathname) === '' && dir !== ''; ) {
+        dir = dir.slice(0, dir.lastIndexOf('/'));
+        served = `${dir}/index.html`;
+        file = await fileFor(served);
       }
       if (!file) {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
@@ -121,7 +124,7 @@ export async function startServer({
         return;
       }
       body = await readFile(file);
-      if (file.endsWith(sep + 'index.html')) served = '/index.html';
+      if (file.endsWith(sep + 'index.html')) served = file.slice(root.length).split(sep).join('/');
       headers['Content-Type'] = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
       headers['Cache-Control'] = noStore ? 'no-store' : cacheControl(served);
     }

@@ -6,8 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"   # also cd's to the repo root
 
-echo "== trunk build --release"
-trunk build --release
+echo "== scripts/build.sh (trunk build --release, both apps)"
+bash scripts/build.sh
 echo "== partner matching, 200 participants (native)"
 cargo run --quiet --release --example match_bench
 for bench in size keystroke coldstart sync group-thread; do

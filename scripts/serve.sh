@@ -8,8 +8,8 @@ PORT=47180
 BACKEND_URL=http://127.0.0.1:47183
 [ -f end2end/serve.mjs ] || { echo "serve: ERROR: end2end/serve.mjs is missing" >&2; exit 1; }
 
-echo "== trunk build --release"
-trunk build --release   # never serve a `trunk serve` dist: it carries a live-reload script
+echo "== scripts/build.sh (trunk build --release, both apps)"
+bash scripts/build.sh   # never serve a `trunk serve` dist: it carries a live-reload script
 
 echo "== sync server (end2end/backend/server.mjs --demo)"
 coproc BACKEND { exec node end2end/backend/server.mjs --port "${BACKEND_URL##*:}" --demo; }

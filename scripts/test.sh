@@ -36,9 +36,9 @@ begin browser "wasm-bindgen-test in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test store_in_browser --test platform_in_browser
 pass
 
-begin e2e "trunk build --release + Playwright"
+begin e2e "release build (scripts/build.sh) + Playwright"
 [ -f end2end/playwright.config.mjs ] || { echo "test: ERROR: end2end/playwright.config.mjs is missing" >&2; exit 1; }
-trunk build --release
+bash scripts/build.sh
 if [ "${CI:-}" = true ]; then   # the size figure belongs in every CI log, even when a journey fails
   echo "-- benchmark: size"; node end2end/bench/size.mjs
 fi

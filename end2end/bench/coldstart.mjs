@@ -1,7 +1,7 @@
 // Cold start from the service-worker cache, 4× CPU throttling: after one online visit fills the SW cache, the
 // server is stopped and a new page opens "/" five times; each run prints the app's `tandem:today-ready` mark (ms
 // from navigation start until Today's check-in fields are enabled with any draft restored), then the median.
-// Usage: node end2end/bench/coldstart.mjs   (needs dist/ from trunk build --release)
+// Usage: node end2end/bench/coldstart.mjs   (needs dist/ from scripts/build.sh)
 import { readdirSync } from 'node:fs';
 import { howIFeel, launchChromium, serveDist, throttle } from './browser.mjs';
 import { DIST, header, ms, percentile } from './lib.mjs';

@@ -21,7 +21,7 @@
 //   memory   after opening: JS heap (CDP Performance.getMetrics, then again after HeapProfiler.collectGarbage),
 //            the wasm memory (the mark's detail.wasmBytes), DOM nodes.
 // Exits non-zero only when something is broken (the thread never appears, a count is wrong), never on timing.
-// Usage: node end2end/bench/group-thread.mjs   (needs dist/ from trunk build --release, or TANDEM_DIST=<dir>)
+// Usage: node end2end/bench/group-thread.mjs   (needs dist/ from scripts/build.sh, or TANDEM_DIST=<dir>)
 //        GROUP_BENCH_POSTS=<n> (default 5000) and GROUP_BENCH_RUNS=<n> (default 5) change the size.
 import { chromium } from '@playwright/test';
 import { randomUUID } from 'node:crypto';

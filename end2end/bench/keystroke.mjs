@@ -1,6 +1,6 @@
 // Keystroke → durable draft: types into "How I feel" one key at a time on a 4×-throttled CPU and prints, from the
 // app's `tandem:draft-durable` measures (input event → IndexedDB transaction complete), count, p50/p95/p99/max.
-// Usage: node end2end/bench/keystroke.mjs   (needs dist/ from trunk build --release)
+// Usage: node end2end/bench/keystroke.mjs   (needs dist/ from scripts/build.sh)
 import { howIFeel, launchChromium, serveDist, throttle } from './browser.mjs';
 import { header, ms, percentile } from './lib.mjs';
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The build to measure: $TANDEM_DIST (e.g. a `trunk build --release --dist <dir>` of one's own), else dist/. */
+/** The build to measure: $TANDEM_DIST (e.g. a `bash scripts/build.sh <dir>` of one's own), else dist/. */
 export const DIST = process.env.TANDEM_DIST ? resolve(process.env.TANDEM_DIST) : `${ROOT}dist`;
 
 /** One line naming the benchmark, the machine and the date, so a figure pasted anywhere says where it came from. */

@@ -9,7 +9,7 @@
 // documents. Prints the times, the ratios against their targets (PouchDB/Tandem ≥ 5, Tandem/baseline ≤ 1.3), memory
 // after the sync (JS heap, wasm memory) and where the time of Tandem's median run went (the network requests it waited
 // on, from Resource Timing).
-// Usage: node end2end/bench/sync.mjs   (needs dist/ from trunk build --release, or TANDEM_DIST=<dir>; starts its own
+// Usage: node end2end/bench/sync.mjs   (needs dist/ from scripts/build.sh, or TANDEM_DIST=<dir>; starts its own
 //        backend and app server on free ports on 127.0.0.1). SYNC_BENCH_DOCS=<n> and SYNC_BENCH_RUNS=<n> change the size.
 import { chromium } from '@playwright/test';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,5 @@
-// The web app manifest and its icons, and the service worker's generated precache list.
+// The web app manifest and its icons, and the service worker's generated lists: the participants' app precached,
+// the facilitators' app (facilitator/index.html and the files only it uses) cached when first used.
 import { test, expect } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -58,7 +59,21 @@ function distFiles() {
   return out;
 }
 
-test('the service worker precaches every file of the build, under a content version', async ({ request }) => {
+/** A list the service worker's build step filled in (`const NAME = [ ... ];`). */
+function swList(sw, name) {
+  const list = sw.match(new RegExp(`^const ${name} = (\\[[^\\]]*\\]);$`, 'm'))?.[1];
+  expect(list, `${name} filled in by scripts/precache.mjs`).toBeTruthy();
+  return JSON.parse(list.replace(/,\s*\]$/, ']'));
+}
+
+/** The paths of this build an HTML page loads (its hashed js, wasm and css, and what it links to). */
+function referencedBy(html) {
+  return [...html.matchAll(/(?:href|src)="(\/[^"]+)"|['"](\/[^'"\s]+\.(?:js|wasm|css))['"]/g)].map((m) => m[1] ?? m[2]);
+}
+
+test('the service worker precaches the participants\' app and keeps the facilitators\' for when it is used', async ({
+  request,
+}) => {
   const res = await request.get('/sw.js');
   expect(res.status()).toBe(200);
   expect(res.headers()['content-type']).toMatch(/javascript/);
@@ -67,28 +82,39 @@ test('the service worker precaches every file of the build, under a content vers
 
   const version = sw.match(/^const VERSION = "([^"]*)";$/m)?.[1];
   expect(version, 'VERSION filled in by scripts/precache.mjs').toMatch(/^[0-9a-f]{16}$/);
-  const list = sw.match(/^const PRECACHE = (\[[^\]]*\]);$/m)?.[1];
-  expect(list, 'PRECACHE filled in by scripts/precache.mjs').toBeTruthy();
-  const precache = JSON.parse(list.replace(/,\s*\]$/, ']'));
+  const precache = swList(sw, 'PRECACHE');
+  const onDemand = swList(sw, 'ON_DEMAND');
 
+  // Between them, the two lists name every file of the build but the worker, each once.
   const expected = distFiles()
     .filter((p) => p !== '/sw.js')
-    .map((p) => (p === '/index.html' ? '/' : p))
+    .map((p) => (p === '/index.html' ? '/' : p === '/facilitator/index.html' ? '/facilitator/' : p))
     .sort();
-  expect([...precache].sort()).toEqual(expected);
+  expect([...precache, ...onDemand].sort()).toEqual(expected);
   expect(precache).not.toContain('/sw.js');
   for (const must of ['/', '/sw-register.js', '/manifest.webmanifest', '/icons/icon-192.png']) {
     expect(precache).toContain(must);
   }
 
-  // Everything index.html loads (the hashed js, wasm and css) is in the list.
+  // Everything index.html loads (the hashed js, wasm and css) is precached.
   const html = await (await request.get('/')).text();
-  const referenced = [...html.matchAll(/(?:href|src)="(\/[^"]+)"|['"](\/[^'"\s]+\.(?:js|wasm|css))['"]/g)].map(
-    (m) => m[1] ?? m[2]
-  );
+  const referenced = referencedBy(html);
   expect(referenced.some((p) => p.endsWith('.wasm')), 'index.html references the wasm').toBe(true);
   for (const path of referenced) expect(precache, `${path} (referenced by index.html)`).toContain(path);
 
-  // And every listed URL is served.
-  for (const path of precache) expect((await request.get(path)).status(), path).toBe(200);
+  // The facilitators' page, its wasm and js are not: participants never download them.
+  expect(onDemand).toContain('/facilitator/');
+  const facilitatorHtml = await (await request.get('/facilitator/')).text();
+  const facilitatorFiles = referencedBy(facilitatorHtml);
+  const ownWasm = [...new Set(facilitatorFiles.filter((p) => p.endsWith('.wasm')))];
+  expect(ownWasm.length, 'facilitator/index.html references its wasm').toBe(1);
+  expect(referenced, 'index.html does not load the facilitators\' wasm').not.toContain(ownWasm[0]);
+  for (const path of facilitatorFiles) {
+    expect(referenced.includes(path) ? precache : onDemand, `${path} (referenced by facilitator/index.html)`).toContain(path);
+  }
+
+  // And every listed URL is served; a deep link below /facilitator/ is the facilitators' page.
+  for (const path of [...precache, ...onDemand]) expect((await request.get(path)).status(), path).toBe(200);
+  expect(await (await request.get('/facilitator/groups')).text()).toBe(facilitatorHtml);
+  expect(await (await request.get('/partner/change')).text()).toBe(html);
 });

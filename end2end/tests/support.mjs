@@ -10,7 +10,7 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The release build the journeys run against (`trunk build --release` at the repo root), or $TANDEM_DIST. */
+/** The release build the journeys run against (`bash scripts/build.sh` at the repo root), or $TANDEM_DIST. */
 export const DIST = resolve(process.env.TANDEM_DIST || resolve(here, '..', '..', 'dist'));
 
 /** Every screen of the app, with the path it lives at. */

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod components;
 pub mod draft;
+pub mod facilitator_app;
 pub mod fetch_transport;
 pub mod platform;
 pub mod routes;

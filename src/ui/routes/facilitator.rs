@@ -29,6 +29,11 @@ struct Person {
 
 const ROSTER_OFFLINE: &str = "The roster and pairing need one";
 
+/// What both facilitator screens say to anyone not signed in as a facilitator.
+pub fn for_facilitators_only() -> impl IntoView {
+    view! { <p>"This screen is for facilitators. Sign in under "{crate::ui::app::link("/settings", None, "Settings")}" with your facilitator account."</p> }
+}
+
 /// A server problem in plain words for the facilitator's screens; `offline` says why the screen
 /// needs a connection ("The roster and pairing need one").
 pub fn problem_text(e: &SyncError, offline: &str) -> String {
@@ -306,7 +311,7 @@ pub fn FacilitatorPage() -> impl IntoView {
                         </ul>
                     </section>
                 }.into_any(),
-                _ => view! { <p>"This screen is for facilitators. Sign in under Settings with your facilitator account."</p> }.into_any(),
+                _ => for_facilitators_only().into_any(),
             }}
         </div>
     }

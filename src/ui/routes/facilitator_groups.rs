@@ -502,7 +502,7 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
                     </div>
                     <p>{link("/facilitator", None, "Back to Facilitator")}</p>
                 }.into_any(),
-                _ => view! { <p>"This screen is for facilitators. Sign in under Settings with your facilitator account."</p> }.into_any(),
+                _ => super::facilitator::for_facilitators_only().into_any(),
             }}
         </div>
     }
