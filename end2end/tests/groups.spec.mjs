@@ -58,6 +58,12 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
     await expect(async () => {
       await card.getByRole('combobox', { name: 'Person to add', exact: true }).selectOption(who.name, { timeout: 2_000 });
     }).toPass({ timeout: 30_000 });
+    if (who === cy) {
+      // A load redraws the cards; the facilitator's choice stays.
+      await f.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await expect(f.getByText('Talking to the server…')).toBeHidden({ timeout: 30_000 });
+      await expect(card.getByRole('combobox', { name: 'Person to add', exact: true })).toHaveValue(cy.name);
+    }
     await card.getByRole('button', { name: 'Add member', exact: true }).click();
     await expect(card.getByRole('list', { name: `Members of ${groupName}`, exact: true })).toContainText(who.name, { timeout: 30_000 });
   }

@@ -69,7 +69,7 @@ test('the facilitators\' app opens with the server gone once it has been used, a
     await page.goto(url('/facilitator/groups'));
     await expect(page.getByRole('heading', { name: 'Groups', level: 1 })).toBeVisible();
     // … its links to the participants' screens load the participants' app …
-    await page.getByRole('main').getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('link', { name: 'Sign in with your facilitator account', exact: true }).click();
     await expect(page).toHaveURL(url('/settings'));
     await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
     await page.goBack();

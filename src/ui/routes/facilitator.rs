@@ -31,7 +31,7 @@ const ROSTER_OFFLINE: &str = "The roster and pairing need one";
 
 /// What both facilitator screens say to anyone not signed in as a facilitator.
 pub fn for_facilitators_only() -> impl IntoView {
-    view! { <p>"This screen is for facilitators. Sign in under "{crate::ui::app::link("/settings", None, "Settings")}" with your facilitator account."</p> }
+    view! { <p>"This screen is for facilitators. "{crate::ui::app::link("/settings", None, "Sign in with your facilitator account")}" in Settings."</p> }
 }
 
 /// A server problem in plain words for the facilitator's screens; `offline` says why the screen

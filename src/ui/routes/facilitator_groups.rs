@@ -22,6 +22,7 @@ use crate::ui::platform;
 use crate::ui::storage::use_storage;
 use crate::ui::sync::{use_sync, Account};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 /// One group as its database holds it.
 #[derive(Clone)]
@@ -105,8 +106,14 @@ async fn perform(server: String, work: Work) -> Result<(), SyncError> {
 struct Page {
     account: RwSignal<Option<Account>>,
     program: RwSignal<Program>,
-    /// Talking to the server: every action's button is disabled meanwhile.
-    busy: RwSignal<bool>,
+    /// How many loads and actions are talking to the server: every action's button is disabled
+    /// meanwhile. A count, because a load and an action can overlap (the first load and "Create group").
+    busy: RwSignal<u32>,
+    /// Which load is the latest: an earlier one that answers later never replaces what it showed.
+    loads: StoredValue<u64>,
+    /// What the facilitator chose in each card's pickers ("Person to add", "Leader for …"), kept here
+    /// because a load redraws the cards.
+    picks: StoredValue<BTreeMap<String, String>>,
     message: RwSignal<Option<String>>,
     problem: RwSignal<Option<String>>,
 }
@@ -118,24 +125,60 @@ impl Page {
 
     fn reload(self) {
         let Some(server) = self.account.get_untracked().map(|a| a.server) else { return };
-        self.busy.set(true);
+        self.begin();
+        self.loads.update_value(|n| *n += 1);
+        let this_load = self.loads.get_value();
         leptos::task::spawn_local(async move {
-            match load(server).await {
-                Ok(p) => {
-                    self.program.try_set(p);
-                }
-                Err(e) => {
-                    self.problem.try_set(Some(problem_text(&e)));
+            let loaded = load(server).await;
+            if self.loads.try_get_value() == Some(this_load) {
+                match loaded {
+                    Ok(p) => {
+                        self.program.try_set(p);
+                    }
+                    Err(e) => {
+                        self.problem.try_set(Some(problem_text(&e)));
+                    }
                 }
             }
-            self.busy.try_set(false);
+            self.end();
+        });
+    }
+
+    fn begin(self) {
+        self.busy.update(|n| *n += 1);
+    }
+
+    fn end(self) {
+        self.busy.try_update(|n| *n = n.saturating_sub(1));
+    }
+
+    fn is_busy(self) -> bool {
+        self.busy.get() > 0
+    }
+
+    /// The choice kept under `key` if `still_valid` accepts it (else it is forgotten).
+    fn pick(self, key: &str, still_valid: impl Fn(&str) -> bool) -> Option<String> {
+        let kept = self.picks.with_value(|m| m.get(key).cloned())?;
+        if still_valid(&kept) {
+            Some(kept)
+        } else {
+            self.picks.update_value(|m| {
+                m.remove(key);
+            });
+            None
+        }
+    }
+
+    fn keep_pick(self, key: String, value: String) {
+        self.picks.update_value(|m| {
+            m.insert(key, value);
         });
     }
 
     /// Does `work` on the server; says `done` and reloads when it worked.
     fn run(self, work: Work, done: String) {
         let Some(server) = self.account.get_untracked().map(|a| a.server) else { return };
-        self.busy.set(true);
+        self.begin();
         self.message.set(None);
         self.problem.set(None);
         leptos::task::spawn_local(async move {
@@ -146,9 +189,9 @@ impl Page {
                 }
                 Err(e) => {
                     self.problem.try_set(Some(problem_text(&e)));
-                    self.busy.try_set(false);
                 }
             }
+            self.end();
         });
     }
 
@@ -237,12 +280,14 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
     let g = &d.group;
     let (name, gid) = (g.name.clone(), g.group_id.clone());
     let (title_id, labelled_by) = (format!("group-{gid}"), format!("group-{gid}"));
-    let busy = page.busy;
+    let busy = move || page.is_busy();
     let members: Vec<String> = g.member_list().into_iter().map(str::to_owned).collect();
     // Who may lead a session: members, and the group's facilitators.
     let mut leaders = members.clone();
     leaders.extend(g.facilitators.iter().filter(|f| !g.is_member(f)).cloned());
-    let pick = RwSignal::new(String::new());
+    let add_key = format!("add/{gid}");
+    let addable: Vec<String> = roster.iter().filter(|p| !g.is_member(p)).cloned().collect();
+    let kept_pick = page.pick(&add_key, |p| addable.iter().any(|a| a == p)).unwrap_or_default();
     let quiet = quiet_members(g, &d.posts, &d.attendance, QUIET_AFTER_SESSIONS, now);
     // Reports, one entry per reported post.
     let mut reported: Vec<(String, Vec<&Report>)> = Vec::new();
@@ -261,7 +306,7 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
         view! {
             <p class="group-admin__post">{p.text.clone()}</p>
             <p class="hint">{format!("Written by {}{}", p.author, if p.hidden { " · hidden from the group" } else { "" })}</p>
-            <button type="button" class="secondary" aria-label=aria prop:disabled=move || busy.get() on:click=move |_| page.hide(&gid, &pid, hide)>{label}</button>
+            <button type="button" class="secondary" aria-label=aria prop:disabled=busy on:click=move |_| page.hide(&gid, &pid, hide)>{label}</button>
         }
     };
     let (alumni_gid, to_alumni) = (gid.clone(), !g.alumni);
@@ -287,7 +332,7 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
                     view! {
                         <li class="group-admin__row">
                             <span><strong>{m.clone()}</strong>{format!(" — {agreed}")}</span>
-                            <button type="button" class="secondary" aria-label=format!("Remove {m} from {name}") prop:disabled=move || busy.get()
+                            <button type="button" class="secondary" aria-label=format!("Remove {m} from {name}") prop:disabled=busy
                                 on:click=move |_| page.change_members(&gid, &who, false)>"Remove"</button>
                         </li>
                     }
@@ -295,13 +340,16 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
             </ul>
             <div class="field group-admin__add">
                 <label for=format!("add-{gid}")>"Person to add"</label>
-                <select id=format!("add-{gid}") on:change=move |ev| pick.set(event_target_value(&ev))>
+                <select id=format!("add-{gid}") on:change={
+                    let add_key = add_key.clone();
+                    move |ev| page.keep_pick(add_key.clone(), event_target_value(&ev))
+                }>
                     <option value="">"Choose…"</option>
-                    {roster.iter().filter(|p| !g.is_member(p)).map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
+                    {addable.iter().map(|p| view! { <option value=p.clone() selected=*p == kept_pick>{p.clone()}</option> }).collect_view()}
                 </select>
-                <button type="button" class="secondary" prop:disabled=move || busy.get() on:click={
+                <button type="button" class="secondary" prop:disabled=busy on:click={
                     let gid = gid.clone();
-                    move |_| page.change_members(&gid, &pick.get_untracked(), true)
+                    move |_| page.change_members(&gid, &page.pick(&add_key, |_| true).unwrap_or_default(), true)
                 }>"Add member"</button>
             </div>
 
@@ -312,17 +360,24 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
                     let label = local_session_label(s);
                     let leader = leader_for(g, &s.id);
                     let led = leader.as_ref().map(|l| format!(" — led by {l}")).unwrap_or_else(|| " — no leader yet".into());
-                    let choice = RwSignal::new(leader.clone().or_else(|| leaders.first().cloned()).unwrap_or_default());
+                    let choice_key = format!("leader/{gid}/{}", s.id);
+                    let shown = page.pick(&choice_key, |p| leaders.iter().any(|l| l == p))
+                        .or_else(|| leader.clone())
+                        .or_else(|| leaders.first().cloned())
+                        .unwrap_or_default();
                     let (gid, sid, select_id) = (gid.clone(), s.id.clone(), format!("leader-{gid}-{}", s.id));
                     let choose = (s.ends() > now.at).then(|| view! {
                         <div class="group-admin__leader">
                             <label for=select_id.clone()>"Leader"<span class="visually-hidden">{format!(" for {label}")}</span></label>
-                            <select id=select_id on:change=move |ev| choice.set(event_target_value(&ev))>
-                                {leaders.iter().map(|p| view! { <option value=p.clone() selected=leader.as_ref() == Some(p)>{p.clone()}</option> }).collect_view()}
+                            <select id=select_id on:change={
+                                let choice_key = choice_key.clone();
+                                move |ev| page.keep_pick(choice_key.clone(), event_target_value(&ev))
+                            }>
+                                {leaders.iter().map(|p| view! { <option value=p.clone() selected=*p == shown>{p.clone()}</option> }).collect_view()}
                             </select>
-                            <button type="button" class="secondary" aria-label=format!("Change leader for {label}") prop:disabled=move || busy.get() on:click=move |_| {
+                            <button type="button" class="secondary" aria-label=format!("Change leader for {label}") prop:disabled=busy on:click=move |_| {
                                 let Some(g) = page.group(&gid) else { return };
-                                let who = choice.get_untracked();
+                                let who = page.pick(&choice_key, |_| true).unwrap_or_else(|| shown.clone());
                                 match set_leader(&g, &sid, &who, &page.me(), platform::now()) {
                                     Some(next) => page.run(Work::Group(next, None), format!("{who} leads that session of {}.", g.name)),
                                     None => page.refuse(format!("{who} already leads that session, or is no longer in the group.")),
@@ -382,7 +437,7 @@ fn group_card(page: Page, d: &GroupData, roster: &[String], reports: &[Report], 
             })}
 
             <div class="form-actions">
-                <button type="button" class="secondary" prop:disabled=move || busy.get() on:click=move |_| {
+                <button type="button" class="secondary" prop:disabled=busy on:click=move |_| {
                     let Some(g) = page.group(&alumni_gid) else { return };
                     let next = set_alumni(&g, to_alumni, &page.me(), platform::now());
                     let done = format!("{} is now {}.", g.name, if to_alumni { "an alumni group" } else { "a program group" });
@@ -398,7 +453,7 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
     platform::set_title("Groups");
     let sync = use_sync();
     let storage = use_storage();
-    let page = Page { account: sync.account, program: RwSignal::new(Program::default()), busy: RwSignal::new(false), message: RwSignal::new(None), problem: RwSignal::new(None) };
+    let page = Page { account: sync.account, program: RwSignal::new(Program::default()), busy: RwSignal::new(0), loads: StoredValue::new(0), picks: StoredValue::new(BTreeMap::new()), message: RwSignal::new(None), problem: RwSignal::new(None) };
     if sync.account.get_untracked().is_some_and(|a| a.is_facilitator()) {
         page.reload();
     }
@@ -479,12 +534,12 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
                         <FormFooter label="Create group" busy=Signal::derive(move || creating.get() || !ready()) problems=problems status=status />
                     </form>
                     <div class="facilitator-groups__bar">
-                        <button type="button" class="secondary" prop:disabled=move || page.busy.get() on:click=move |_| {
+                        <button type="button" class="secondary" prop:disabled=move || page.is_busy() on:click=move |_| {
                             page.message.set(None);
                             page.problem.set(None);
                             page.reload();
                         }>"Refresh"</button>
-                        {move || page.busy.get().then(|| view! { <p class="loading">"Talking to the server…"</p> })}
+                        {move || page.is_busy().then(|| view! { <p class="loading">"Talking to the server…"</p> })}
                     </div>
                     {move || {
                         let now = platform::now();
