@@ -1,7 +1,7 @@
 //! The participants' shell (`App`, index.html): header with "Get help now", the routes, and the
 //! bottom navigation. The facilitators' screens are a second app (`facilitator_app.rs`,
 //! facilitator.html, its own wasm) with the same header and navigation, so that participants' phones
-//! never download or compile them: it took 59 KB brotli off the participants' app.
+//! never download or compile them: it took about 58 KB brotli off the participants' app.
 //! A link to a path the other app renders is a full page load (`rel="external"`; see `link`).
 
 use super::platform;
