@@ -61,22 +61,10 @@ where
 {
     let storage = use_storage();
     let draft = UseDraftReturn { value: RwSignal::new(T::default()), ready: RwSignal::new(false), write: RwSignal::new(WriteState::Idle), replaced: Trigger::new(), key, storage, sync: use_context() };
+    let restore = Box::new(move |raw| T::from_json(raw).map(|value| draft.replace(value)));
     spawn_local(async move {
-        match storage.store() {
-            Ok(store) => match store.get_draft(key).await {
-                Ok(Some(raw)) => match T::from_json(raw.clone()) {
-                    Ok(restored) => draft.replace(restored),
-                    Err(e) => {
-                        // Keep the unreadable draft aside before the next keystroke replaces it.
-                        let aside = Op::PutMeta { key: format!("unreadable-draft:{key}"), value: raw };
-                        let _ = store.apply(vec![aside]).await;
-                        draft.write.set(WriteState::Failed(format!("An earlier draft could not be read ({e}). It was set aside, not deleted.")));
-                    }
-                },
-                Ok(None) => {}
-                Err(e) => draft.write.set(WriteState::Failed(e.user_message())),
-            },
-            Err(e) => draft.write.set(WriteState::Failed(e.user_message())),
+        if let Err(message) = restore_kept(storage, key, restore).await {
+            draft.write.set(WriteState::Failed(message));
         }
         draft.ready.set(true);
         if draft.ready.try_get_untracked().is_some() {
@@ -84,6 +72,22 @@ where
         }
     });
     draft
+}
+
+/// The part of restoring that does not depend on the form's type (compiled once, not per form):
+/// hands the draft kept under `key`, if any, to `restore`. A draft `restore` cannot read is kept
+/// aside before the next keystroke replaces it. The error is what to tell the person.
+fn restore_kept(storage: AppStorage, key: &'static str, restore: Box<dyn FnOnce(serde_json::Value) -> Result<(), String>>) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>> {
+    Box::pin(async move {
+        let store = storage.store().map_err(|e| e.user_message())?;
+        let Some(raw) = store.get_draft(key).await.map_err(|e| e.user_message())? else { return Ok(()) };
+        if let Err(e) = restore(raw.clone()) {
+            let aside = Op::PutMeta { key: format!("unreadable-draft:{key}"), value: raw };
+            let _ = store.apply(vec![aside]).await;
+            return Err(format!("An earlier draft could not be read ({e}). It was set aside, not deleted."));
+        }
+        Ok(())
+    })
 }
 
 impl<T: Send + Sync + 'static> UseDraftReturn<T> {
@@ -137,31 +141,35 @@ where
     /// Writes the current value; `event_time` (an input event's timeStamp) is measured when given.
     fn keep(&self, event_time: Option<f64>) {
         let Some(json) = self.value.try_with_untracked(|v| v.to_json()) else { return };
-        let (key, write, storage) = (self.key, self.write, self.storage);
-        spawn_local(async move {
-            let result = match storage.store() {
-                Ok(store) => store.put_draft(key, &json).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(()) => {
-                    if let Some(start) = event_time {
-                        platform::measure_since("tandem:draft-durable", start);
-                    }
-                    // Only notify when the state changes: most keystrokes find it already `Kept`.
-                    write.maybe_update(|w| {
-                        let changed = *w != WriteState::Kept;
-                        *w = WriteState::Kept;
-                        changed
-                    });
-                }
-                Err(e) => write.set(WriteState::Failed(e.user_message())),
-            }
-        });
+        keep_json(self.key, json, self.write, self.storage, event_time);
     }
 
     /// The op that clears this draft; put it in the same batch as the save.
     pub fn delete_op(&self) -> Op {
         Op::DeleteDraft(self.key.to_owned())
     }
+}
+
+/// Writes a draft's JSON and tells the indicator; not generic, so compiled once for every form.
+fn keep_json(key: &'static str, json: serde_json::Value, write: RwSignal<WriteState>, storage: AppStorage, event_time: Option<f64>) {
+    spawn_local(async move {
+        let result = match storage.store() {
+            Ok(store) => store.put_draft(key, &json).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                if let Some(start) = event_time {
+                    platform::measure_since("tandem:draft-durable", start);
+                }
+                // Only notify when the state changes: most keystrokes find it already `Kept`.
+                write.maybe_update(|w| {
+                    let changed = *w != WriteState::Kept;
+                    *w = WriteState::Kept;
+                    changed
+                });
+            }
+            Err(e) => write.set(WriteState::Failed(e.user_message())),
+        }
+    });
 }

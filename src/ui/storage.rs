@@ -4,6 +4,7 @@
 
 use crate::store::{Loaded, StoreError};
 use leptos::prelude::*;
+use std::future::Future;
 use std::rc::Rc;
 
 pub type AppStore = crate::store::indexed_db::IdbStore;
@@ -112,14 +113,29 @@ where
 }
 
 /// [`load_docs_then`], with the first read only once `before` is done.
-fn load_docs_after<D>(storage: AppStorage, before: impl std::future::Future<Output = ()> + 'static, loaded: impl Fn(Result<DocList<D>, StoreError>) + Copy + 'static)
+fn load_docs_after<D>(storage: AppStorage, before: impl Future<Output = ()> + 'static, loaded: impl Fn(Result<DocList<D>, StoreError>) + Copy + 'static)
 where
     D: crate::domain::doc::Document + 'static,
 {
-    let load = move || leptos::task::spawn_local(async move { loaded(load_docs::<D>(storage).await) });
+    load_raw_after(storage, D::TYPE, Box::pin(before), Rc::new(move |raw: Result<Loaded, StoreError>| loaded(raw.map(decoded::<D>))));
+}
+
+/// A future made once and awaited once, boxed so the code around it is compiled once rather than
+/// once per document type: 12 KB less wasm to compile on the phone. (The download barely
+/// changes: brotli finds the copies.)
+type Boxed<T> = std::pin::Pin<Box<dyn Future<Output = T>>>;
+
+/// The part of [`load_docs_after`] that does not depend on the document type: reads `doc_type`'s
+/// raw documents once `before` is done, hands them to `loaded`, and again after each sync arrival.
+fn load_raw_after(storage: AppStorage, doc_type: &'static str, before: Boxed<()>, loaded: Rc<dyn Fn(Result<Loaded, StoreError>)>) {
+    let again = loaded.clone();
+    let load = move || {
+        let loaded = again.clone();
+        leptos::task::spawn_local(async move { loaded(read_type(storage, doc_type).await) })
+    };
     leptos::task::spawn_local(async move {
         before.await;
-        loaded(load_docs::<D>(storage).await);
+        loaded(read_type(storage, doc_type).await);
     });
     if let Some(sync) = use_context::<super::sync::SyncContext>() {
         // A render effect, not an `Effect`: this is the app's only use for one, and `Effect`'s
@@ -136,6 +152,22 @@ where
     }
 }
 
+/// Every stored document of one type, raw.
+fn read_type(storage: AppStorage, doc_type: &'static str) -> Boxed<Result<Loaded, StoreError>> {
+    Box::pin(async move { crate::store::Store::docs_of_type(&*storage.store()?, doc_type).await })
+}
+
+/// The newest `window` stored documents of one type whose ids start with `prefix`, raw.
+fn read_newest(storage: AppStorage, doc_type: &'static str, prefix: &'static str, window: usize) -> Boxed<Result<Loaded, StoreError>> {
+    Box::pin(async move { crate::store::Store::newest_of_type(&*storage.store()?, doc_type, prefix, window).await })
+}
+
+/// Raw documents decoded as `D`; what could not be read is counted.
+fn decoded<D: crate::domain::doc::Document>(Loaded { docs, unreadable }: Loaded) -> DocList<D> {
+    let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
+    DocList { docs, unreadable: unreadable.len() + bad.len(), partial: false }
+}
+
 /// [`load_docs_into`], but first the newest `window` documents (ids starting with `prefix`, which
 /// begin with their creation time), so a long list's first screen shows before the whole list is
 /// read; the whole list is read after them. `read` is opened once the newest are shown (or could
@@ -145,17 +177,14 @@ where
     D: crate::domain::doc::Document + Send + Sync + 'static,
 {
     let newest = async move {
-        if let Ok(store) = storage.store() {
-            if let Ok(Loaded { docs, unreadable }) = crate::store::Store::newest_of_type(&*store, D::TYPE, prefix, window).await {
-                let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
-                let newest = DocList { docs, unreadable: unreadable.len() + bad.len(), partial: true };
-                // Only while nothing fuller is shown (sync may have brought the whole list meanwhile).
-                target.try_update(|t| {
-                    if matches!(t, Loading::Pending) {
-                        *t = Loading::Ready(newest);
-                    }
-                });
-            }
+        if let Ok(raw) = read_newest(storage, D::TYPE, prefix, window).await {
+            let newest = DocList { partial: true, ..decoded::<D>(raw) };
+            // Only while nothing fuller is shown (sync may have brought the whole list meanwhile).
+            target.try_update(|t| {
+                if matches!(t, Loading::Pending) {
+                    *t = Loading::Ready(newest);
+                }
+            });
         }
         read.open();
     };
@@ -163,10 +192,7 @@ where
 }
 
 pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> Result<DocList<D>, StoreError> {
-    let store = storage.store()?;
-    let Loaded { docs, unreadable } = crate::store::Store::docs_of_type(&*store, D::TYPE).await?;
-    let (docs, bad) = crate::domain::doc::decode_all::<D>(&docs);
-    Ok(DocList { docs, unreadable: unreadable.len() + bad.len(), partial: false })
+    read_type(storage, D::TYPE).await.map(decoded::<D>)
 }
 
 /// Writes documents, with any other ops (a draft to clear) in the same batch, and returns them
