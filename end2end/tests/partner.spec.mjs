@@ -48,6 +48,20 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
     await expect(row(alice)).toContainText('Questionnaire answered', { timeout: 2_000 });
     await expect(row(bob)).toContainText('Questionnaire answered', { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
+  // While the roster loads, the buttons that talk to the server wait: a second load or "Confirm pairs" meanwhile
+  // could be overtaken by the earlier answer. The roster request is held until the checks are done.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await f.route('**/_users/_all_docs*', async (route) => { await held; await route.continue(); }, { times: 1 });
+  const refresh = f.getByRole('button', { name: 'Refresh', exact: true });
+  await refresh.click();
+  await expect(f.getByText('Talking to the server…')).toBeVisible();
+  await expect(refresh).toBeDisabled();
+  await expect(f.getByRole('button', { name: 'Propose pairs', exact: true })).toBeDisabled();
+  release();
+  await expect(refresh).toBeEnabled();
+  await expect(f.getByText('Talking to the server…')).toBeHidden();
+  await expect(row(bob)).toContainText('Questionnaire answered');
   await f.getByRole('button', { name: 'Propose pairs', exact: true }).click();
   await f.getByRole('combobox', { name: 'Person', exact: true }).selectOption(alice.name);
   await f.getByRole('combobox', { name: 'Partner', exact: true }).selectOption(bob.name);

@@ -8,5 +8,6 @@ pub mod facilitator_app;
 pub mod fetch_transport;
 pub mod platform;
 pub mod routes;
+pub mod server_work;
 pub mod storage;
 pub mod sync;

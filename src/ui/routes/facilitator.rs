@@ -14,6 +14,7 @@ use crate::sync::facilitator::{care_documents, ensure_shared_db, put_document, r
 use crate::sync::protocol::SyncError;
 use crate::ui::fetch_transport::FetchTransport;
 use crate::ui::platform;
+use crate::ui::server_work::ServerWork;
 use crate::ui::sync::use_sync;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -120,24 +121,21 @@ pub fn FacilitatorPage() -> impl IntoView {
     let sync = use_sync();
     let people = RwSignal::new(Vec::<Person>::new());
     let message = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
+    // Loads and actions talking to the server (they can overlap: "Refresh" during the reload after "Confirm pairs").
+    let work = ServerWork::new();
     let proposal = RwSignal::new(None::<Proposal>);
     let fixed = RwSignal::new(Vec::<(String, String)>::new());
     let (pick_a, pick_b) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let server = move || sync.account.get_untracked().map(|a| a.server);
     let reload = move || {
         let Some(server) = server() else { return };
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match load_roster(server).await {
-                Ok(list) => {
-                    people.try_set(list);
-                }
-                Err(e) => {
-                    message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
-                }
+        work.load(load_roster(server), move |loaded| match loaded {
+            Ok(list) => {
+                people.try_set(list);
             }
-            loading.try_set(false);
+            Err(e) => {
+                message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
+            }
         });
     };
     if sync.account.get_untracked().is_some_and(|a| a.is_facilitator()) {
@@ -173,39 +171,31 @@ pub fn FacilitatorPage() -> impl IntoView {
     };
     let end = move |pairing: Pairing| {
         let Some(server) = server() else { return };
-        loading.set(true);
         let members = pairing.members.clone();
-        leptos::task::spawn_local(async move {
-            match end_pairing(server, pairing).await {
-                Ok(()) => {
-                    apart.try_update(|a| a.push(members));
-                    message.try_set(Some("Pairing ended. Propose pairs to pair them again — not with each other.".into()));
-                    reload();
-                }
-                Err(e) => {
-                    message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
-                }
+        work.run(end_pairing(server, pairing), move |ended| match ended {
+            Ok(()) => {
+                apart.try_update(|a| a.push(members));
+                message.try_set(Some("Pairing ended. Propose pairs to pair them again — not with each other.".into()));
+                reload();
             }
-            loading.try_set(false);
+            Err(e) => {
+                message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
+            }
         });
     };
     let confirm_pairs = move || {
         let (Some(server), Some(p)) = (server(), proposal.get_untracked()) else { return };
-        loading.set(true);
         let everyone = people.get_untracked();
-        leptos::task::spawn_local(async move {
-            match confirm(server, p, everyone).await {
-                Ok(n) => {
-                    proposal.try_set(None);
-                    fixed.try_set(Vec::new());
-                    message.try_set(Some(format!("{n} pairs confirmed. Each partner's app finds their pair by itself.")));
-                    reload();
-                }
-                Err(e) => {
-                    message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
-                }
+        work.run(confirm(server, p, everyone), move |confirmed| match confirmed {
+            Ok(n) => {
+                proposal.try_set(None);
+                fixed.try_set(Vec::new());
+                message.try_set(Some(format!("{n} pairs confirmed. Each partner's app finds their pair by itself.")));
+                reload();
             }
-            loading.try_set(false);
+            Err(e) => {
+                message.try_set(Some(problem_text(&e, ROSTER_OFFLINE)));
+            }
         });
     };
     let offset = platform::now().utc_offset_minutes;
@@ -219,7 +209,7 @@ pub fn FacilitatorPage() -> impl IntoView {
                     <p class="notice" role="status">{move || message.get()}</p>
                     <section class="card" aria-labelledby="roster-title">
                         <h2 id="roster-title">"Roster"</h2>
-                        {move || loading.get().then(|| view! { <p class="loading">"Talking to the server…"</p> })}
+                        {move || work.is_busy().then(|| view! { <p class="loading">"Talking to the server…"</p> })}
                         <ul class="roster" aria-label="Participants">
                             {move || people.get().into_iter().map(|p| {
                                 let state = match &p.questionnaire {
@@ -239,18 +229,18 @@ pub fn FacilitatorPage() -> impl IntoView {
                                         <span>{format!(" — {state} · {partner}{asked}")}</span>
                                         {active.map(|pairing| view! {
                                             <button type="button" class="secondary" aria-label=format!("End the pairing of {}", pairing.members.join(" and "))
-                                                on:click=move |_| end(pairing.clone())>"End pairing"</button>
+                                                prop:disabled=move || work.is_busy() on:click=move |_| end(pairing.clone())>"End pairing"</button>
                                         })}
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
-                        <button type="button" class="secondary" on:click=move |_| reload()>"Refresh"</button>
+                        <button type="button" class="secondary" prop:disabled=move || work.is_busy() on:click=move |_| reload()>"Refresh"</button>
                     </section>
                     <section class="card" aria-labelledby="pairs-title">
                         <h2 id="pairs-title">"Pairs"</h2>
                         <p class="hint">"Pairs everyone without a partner who has answered the questionnaire: the best total fit, never against a hard preference."</p>
-                        <button type="button" class="primary" prop:disabled=move || loading.get() on:click=move |_| propose()>"Propose pairs"</button>
+                        <button type="button" class="primary" prop:disabled=move || work.is_busy() on:click=move |_| propose()>"Propose pairs"</button>
                         {move || proposal.get().map(|p| {
                             let current = p.clone();
                             view! {
@@ -297,7 +287,7 @@ pub fn FacilitatorPage() -> impl IntoView {
                                         }
                                     }>"Pair these two"</button>
                                 </fieldset>
-                                <button type="button" class="primary" prop:disabled=move || loading.get() || p.pairs.is_empty() on:click=move |_| confirm_pairs()>"Confirm pairs"</button>
+                                <button type="button" class="primary" prop:disabled=move || work.is_busy() || p.pairs.is_empty() on:click=move |_| confirm_pairs()>"Confirm pairs"</button>
                             }
                         })}
                     </section>

@@ -19,6 +19,7 @@ use crate::ui::components::save_status::{status_of, FormFooter};
 use crate::ui::draft::{use_draft, UseDraftReturn};
 use crate::ui::fetch_transport::FetchTransport;
 use crate::ui::platform;
+use crate::ui::server_work::ServerWork;
 use crate::ui::storage::use_storage;
 use crate::ui::sync::{use_sync, Account};
 use leptos::prelude::*;
@@ -106,11 +107,8 @@ async fn perform(server: String, work: Work) -> Result<(), SyncError> {
 struct Page {
     account: RwSignal<Option<Account>>,
     program: RwSignal<Program>,
-    /// How many loads and actions are talking to the server: every action's button is disabled
-    /// meanwhile. A count, because a load and an action can overlap (the first load and "Create group").
-    busy: RwSignal<u32>,
-    /// Which load is the latest: an earlier one that answers later never replaces what it showed.
-    loads: StoredValue<u64>,
+    /// Loads and actions talking to the server: every action's button is disabled meanwhile.
+    work: ServerWork,
     /// What the facilitator chose in each card's pickers ("Person to add", "Leader for …"), kept here
     /// because a load redraws the cards.
     picks: StoredValue<BTreeMap<String, String>>,
@@ -125,35 +123,18 @@ impl Page {
 
     fn reload(self) {
         let Some(server) = self.account.get_untracked().map(|a| a.server) else { return };
-        self.begin();
-        self.loads.update_value(|n| *n += 1);
-        let this_load = self.loads.get_value();
-        leptos::task::spawn_local(async move {
-            let loaded = load(server).await;
-            if self.loads.try_get_value() == Some(this_load) {
-                match loaded {
-                    Ok(p) => {
-                        self.program.try_set(p);
-                    }
-                    Err(e) => {
-                        self.problem.try_set(Some(problem_text(&e)));
-                    }
-                }
+        self.work.load(load(server), move |loaded| match loaded {
+            Ok(p) => {
+                self.program.try_set(p);
             }
-            self.end();
+            Err(e) => {
+                self.problem.try_set(Some(problem_text(&e)));
+            }
         });
     }
 
-    fn begin(self) {
-        self.busy.update(|n| *n += 1);
-    }
-
-    fn end(self) {
-        self.busy.try_update(|n| *n = n.saturating_sub(1));
-    }
-
     fn is_busy(self) -> bool {
-        self.busy.get() > 0
+        self.work.is_busy()
     }
 
     /// The choice kept under `key` if `still_valid` accepts it (else it is forgotten).
@@ -178,20 +159,16 @@ impl Page {
     /// Does `work` on the server; says `done` and reloads when it worked.
     fn run(self, work: Work, done: String) {
         let Some(server) = self.account.get_untracked().map(|a| a.server) else { return };
-        self.begin();
         self.message.set(None);
         self.problem.set(None);
-        leptos::task::spawn_local(async move {
-            match perform(server, work).await {
-                Ok(()) => {
-                    self.message.try_set(Some(done));
-                    self.reload();
-                }
-                Err(e) => {
-                    self.problem.try_set(Some(problem_text(&e)));
-                }
+        self.work.run(perform(server, work), move |result| match result {
+            Ok(()) => {
+                self.message.try_set(Some(done));
+                self.reload();
             }
-            self.end();
+            Err(e) => {
+                self.problem.try_set(Some(problem_text(&e)));
+            }
         });
     }
 
@@ -453,7 +430,7 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
     platform::set_title("Groups");
     let sync = use_sync();
     let storage = use_storage();
-    let page = Page { account: sync.account, program: RwSignal::new(Program::default()), busy: RwSignal::new(0), loads: StoredValue::new(0), picks: StoredValue::new(BTreeMap::new()), message: RwSignal::new(None), problem: RwSignal::new(None) };
+    let page = Page { account: sync.account, program: RwSignal::new(Program::default()), work: ServerWork::new(), picks: StoredValue::new(BTreeMap::new()), message: RwSignal::new(None), problem: RwSignal::new(None) };
     if sync.account.get_untracked().is_some_and(|a| a.is_facilitator()) {
         page.reload();
     }
