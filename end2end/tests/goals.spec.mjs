@@ -49,6 +49,9 @@ test('values, a goal moved by keyboard and by drag, the weekly review and carry-
   await expect(card(page, 'Call my sister')).toContainText('Due Fri 20 Nov');
 
   // Keyboard only: focus the button, Enter; the card keeps focus in its new column; Tab to the next move.
+  // Each card's buttons say which goal they move (their description), not only "Move to Doing".
+  await expect(card(page, 'Call my sister').getByRole('button', { name: 'Move to Doing', exact: true })).toHaveAccessibleDescription('Call my sister');
+  await expect(card(page, 'Call my sister').getByRole('button', { name: 'Edit', exact: true })).toHaveAccessibleDescription('Call my sister');
   await card(page, 'Call my sister').getByRole('button', { name: 'Move to Doing', exact: true }).focus();
   await page.keyboard.press('Enter');
   const sister = column(page, 'Doing').getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Call my sister' }) });
@@ -191,8 +194,11 @@ test('Milestones on Today: a sober-since counter, a restart met with support, an
   await expect(reached).toHaveCount(4); // 30, 14, 7 and 1 days
   const share = reached.first().getByRole('button', { name: 'Share with my group', exact: true });
   await expect(share).toHaveAttribute('aria-pressed', 'false');
+  await expect(share).toHaveAccessibleDescription('30 days');
   await share.click();
   await expect(share).toHaveAttribute('aria-pressed', 'true');
+  // Not in a group (nor signed in): it says the milestone waits for one, rather than looking posted.
+  await expect(milestones.getByRole('status')).toHaveText("Kept to share: you're not in a group yet, so your group will see it once you join one.");
   await expect(milestones).toContainText('Next: 7-day check-in streak in 7 days; 60 days in 30 days.');
 
   await milestones.getByRole('button', { name: 'Restart my count', exact: true }).click();

@@ -128,6 +128,7 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   const week = milestones.getByRole('list', { name: 'Milestones reached', exact: true }).getByRole('listitem').filter({ hasText: /^7 days/ });
   await week.getByRole('button', { name: 'Share with my group', exact: true }).click();
   await expect(week.getByRole('button', { name: 'Share with my group', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(milestones.getByRole('status')).toHaveText('Shared with your group.');
   await expect(thread(a).getByRole('article').filter({ hasText: "I've reached 7 days." })).toContainText(`${ben.name} · Milestone`, { timeout: 40_000 });
   await b.goto('/group');
 

@@ -61,3 +61,20 @@ test('log a mood with an emotion, tags, my own tag and a note', async ({ page })
   await expect(history(page).getByRole('listitem').first()).toContainText(later);
   await expect(history(page).getByRole('listitem').filter({ hasText: note })).toHaveCount(1);
 });
+
+test('"Save mood" with no mood chosen takes the person to the Mood slider and marks it', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/mood');
+  const mood = page.getByRole('slider', { name: 'Mood', exact: true });
+  await expect(mood).toHaveAttribute('aria-valuetext', 'Not chosen yet — move the slider');
+  await page.getByRole('textbox', { name: 'Note', exact: true }).fill('Long day');
+  await page.getByRole('button', { name: 'Save mood', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Choose a mood from 1 to 10 first.' })).toBeVisible();
+  await expect(mood).toBeFocused();
+  await expect(mood).toHaveAttribute('aria-invalid', 'true');
+  await expect(mood).toBeInViewport();
+  // Choosing one clears the mark; the note typed meanwhile is still there.
+  await mood.press('ArrowRight');
+  await expect(mood).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('textbox', { name: 'Note', exact: true })).toHaveValue('Long day');
+});

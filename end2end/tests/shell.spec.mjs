@@ -68,3 +68,52 @@ test('an unknown path shows a not-found page with a way home', async ({ page, ba
   await expect(page).toHaveURL(new URL('/', baseURL).href);
   await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(NOT_FOUND_HEADING);
 });
+
+test('"Skip to content" moves keyboard focus to the screen, and Tab then goes on from there', async ({ page }) => {
+  await page.goto('/mood');
+  await expect(page.getByRole('button', { name: 'Save mood', exact: true })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+  await page.keyboard.press('Tab');
+  // The next stop is inside the screen, not the header's first link.
+  expect(await page.evaluate(() => document.querySelector('main').contains(document.activeElement))).toBe(true);
+});
+
+test('a form keeps keyboard focus on its button while it saves, and a focused control is never under the bars', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'How I feel', exact: true }).fill('Steady');
+  const save = page.getByRole('button', { name: 'Save check-in', exact: true });
+  await save.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/^Saved at/).first()).toBeVisible();
+  await expect(save).toBeFocused();
+
+  // Tab through the Mood screen: every focused control shows between the sticky header and the bottom navigation.
+  await page.goto('/mood');
+  await expect(page.getByRole('button', { name: 'Save mood', exact: true })).toBeVisible();
+  const hidden = [];
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate(() => {
+      const el = document.activeElement;
+      const header = document.querySelector('header');
+      const nav = [...document.querySelectorAll('nav')].find((n) => n.textContent.includes('Today'));
+      if (!el || el === document.body || header.contains(el) || nav.contains(el) || el.matches('a[href="#main"]')) return null;
+      const r = el.getBoundingClientRect();
+      const top = header.getBoundingClientRect().bottom;
+      const bottom = nav.getBoundingClientRect().top;
+      return r.top >= top && r.bottom <= bottom ? null : `${el.tagName} ${el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30)} at ${Math.round(r.top)}–${Math.round(r.bottom)} (visible ${Math.round(top)}–${Math.round(bottom)})`;
+    });
+    if (where) hidden.push(where);
+  }
+  expect(hidden).toEqual([]);
+});
+
+test('Settings: when the browser does not allow notifications, "Allow reminders" says so and what to do', async ({ page }) => {
+  await page.goto('/settings');
+  await page.getByRole('button', { name: 'Allow reminders', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'did not allow notifications' })).toContainText('the dot on Partner shows when a check-in is due');
+});

@@ -222,7 +222,7 @@ impl fmt::Display for PartnerProblem {
             PartnerProblem::Empty => f.write_str("Write at least one line — a few words are plenty."),
             PartnerProblem::TooLong(t) => f.write_str(&t.message()),
             PartnerProblem::NotPaired => f.write_str("You don't have a partner right now, so this can't be sent. Your words are still here."),
-            PartnerProblem::NotSignedIn => f.write_str("Sign in to send this to your partner. Your words are still here."),
+            PartnerProblem::NotSignedIn => f.write_str("Sign in under Settings to send this. Your words are still here."),
         }
     }
 }

@@ -84,12 +84,19 @@ pub fn App(
     }
 }
 
+/// Moves focus to the screen's content. Following `#main` would only scroll: the router takes the
+/// click, and focus stayed on the link, so the next Tab went back to the header.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    platform::focus_by_id("main");
+}
+
 /// The top of every screen of both apps: skip link, header with "Get help now", sync status and
 /// a storage problem.
 #[component]
 pub fn Header() -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
         <header class="app-header">
             {link("/", Some("app-header__brand"), "Tandem")}
             <FacilitatorLink />

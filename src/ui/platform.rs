@@ -105,6 +105,13 @@ pub fn set_title(page: &str) {
     }
 }
 
+/// Moves keyboard focus to the element with this id (if it is there and can take focus).
+pub fn focus_by_id(id: &str) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
 pub fn reload() {
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();

@@ -86,11 +86,14 @@ pub fn GoalBoard(
             Column::Done => vec![(Column::Doing, "Move to Doing")],
         };
         let down_id = id.clone();
+        // The buttons keep their short names ("Move to Doing", "Edit"); the goal's title describes
+        // them, so a screen reader says which goal they act on.
+        let title_id = format!("{}-title", card_id(&id));
         view! {
             <li class="goal-card" id=card_id(&id) tabindex="-1" data-goal=id.clone()
                 class:goal-card--dragging=is_dragged style:transform=transform>
                 <div class="goal-card__top">
-                    <h4 class="goal-card__title">{goal.title.clone()}</h4>
+                    <h4 class="goal-card__title" id=title_id.clone()>{goal.title.clone()}</h4>
                     <span class="goal-card__handle" aria-hidden="true" title="Drag to another column"
                         on:pointerdown=move |ev| {
                             ev.prevent_default();
@@ -135,9 +138,9 @@ pub fn GoalBoard(
                 <div class="goal-card__actions">
                     {buttons.into_iter().map(|(to, label)| {
                         let g = goal.clone();
-                        view! { <button type="button" class="secondary" on:click=move |_| move_goal(g.clone(), to)>{label}</button> }
+                        view! { <button type="button" class="secondary" aria-describedby=title_id.clone() on:click=move |_| move_goal(g.clone(), to)>{label}</button> }
                     }).collect_view()}
-                    <button type="button" class="secondary" on:click=move |_| on_edit.run(g_edit.clone())>"Edit"</button>
+                    <button type="button" class="secondary" aria-describedby=title_id on:click=move |_| on_edit.run(g_edit.clone())>"Edit"</button>
                 </div>
             </li>
         }

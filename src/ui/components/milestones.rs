@@ -4,13 +4,14 @@
 
 use crate::domain::checkin::CheckIn;
 use crate::domain::draft_keys;
+use crate::domain::group::Group;
 use crate::domain::milestone::{next, reached, Milestone, MilestoneKind};
 use crate::domain::progress::Progress;
 use crate::domain::streak::{checkin_streak, reset_message};
 use crate::domain::time::LocalDay;
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
-use crate::ui::storage::{load_docs_into, loaded, save_docs, upsert, use_storage, DocList, Loading};
+use crate::ui::storage::{load_docs, load_docs_into, loaded, save_docs, upsert, use_storage, DocList, Loading};
 use leptos::prelude::*;
 
 fn days(n: u32) -> String {
@@ -32,7 +33,9 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
     let sober = Memo::new(move |_| current().and_then(|p| p.sober()));
 
     let sync = use_context::<crate::ui::sync::SyncContext>();
-    let write = move |next: Progress, after: Option<String>| {
+    // `after`: what to say once saved; `sharing`: a milestone was shared (true) or unshared, and what to say
+    // depends on whether the person is in a group.
+    let write = move |next: Progress, after: Option<String>, sharing: Option<bool>| {
         let save = save_docs(storage, vec![next], Vec::new());
         leptos::task::spawn_local(async move {
             match save.await {
@@ -41,10 +44,18 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                     problem.try_set(None);
                     message.try_set(after);
                     // Shared milestones appear in (or leave) each group the person is in.
-                    if let Some(me) = sync.and_then(|s| s.account.try_get_untracked().flatten()).map(|a| a.username) {
-                        if let Err(m) = crate::ui::routes::group::share_milestones_in_groups(storage, sync, &me).await {
+                    let me = sync.and_then(|s| s.account.try_get_untracked().flatten()).map(|a| a.username);
+                    if let Some(me) = &me {
+                        if let Err(m) = crate::ui::routes::group::share_milestones_in_groups(storage, sync, me).await {
                             problem.try_set(Some(m));
                         }
+                    }
+                    if let Some(on) = sharing {
+                        let in_group = match &me {
+                            Some(me) => load_docs::<Group>(storage).await.is_ok_and(|l| l.docs.iter().any(|g| g.members.contains(me))),
+                            None => false,
+                        };
+                        message.try_set(Some(share_message(on, in_group).to_owned()));
                     }
                 }
                 Err(m) => {
@@ -58,7 +69,7 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
         match LocalDay::parse(typed.trim()) {
             Ok(day) if day <= today => {
                 let now = platform::now();
-                write(Progress::or_new(current().as_ref(), now).with_sober_since(Some(day), now), None);
+                write(Progress::or_new(current().as_ref(), now).with_sober_since(Some(day), now), None, None);
                 date_draft.edit(t, String::clear);
                 date_draft.replaced.notify();
                 editing_date.set(false);
@@ -70,13 +81,15 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
     let restart = move || {
         let now = platform::now();
         if let Some((next, previous)) = current().and_then(|p| p.restarted(now)) {
-            write(next, Some(reset_message(previous)));
+            write(next, Some(reset_message(previous)), None);
         }
         confirming.set(false);
     };
     let share = move |m: Milestone| {
         let now = platform::now();
-        write(Progress::or_new(current().as_ref(), now).toggled_share(&m, now), None);
+        let next = Progress::or_new(current().as_ref(), now).toggled_share(&m, now);
+        let on = next.is_shared(&m);
+        write(next, None, Some(on));
     };
     let all_reached = move || {
         let mut list = reached(MilestoneKind::CheckinStreak, streak.get().current);
@@ -138,9 +151,9 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                     let shared = move || current().is_some_and(|p| p.is_shared(&m));
                     view! {
                         <li class="milestone">
-                            <p class="milestone__title">{m.title()}</p>
+                            <p class="milestone__title" id=format!("milestone-{}", m.id())>{m.title()}</p>
                             <p>{m.celebration()}</p>
-                            <button type="button" class="secondary" aria-pressed=move || shared().to_string()
+                            <button type="button" class="secondary" aria-describedby=format!("milestone-{}", m.id()) aria-pressed=move || shared().to_string()
                                 on:click=move |_| share(m)>"Share with my group"</button>
                         </li>
                     }
@@ -157,5 +170,15 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                 if upcoming.is_empty() { String::new() } else { format!("Next: {}.", upcoming.join("; ")) }
             }}</p>
         </section>
+    }
+}
+
+/// What "Share with my group" says once saved. Not in a group yet, a shared milestone waits: the
+/// Group screen posts it when the person first opens a group they are in.
+fn share_message(on: bool, in_group: bool) -> &'static str {
+    match (on, in_group) {
+        (false, _) => "No longer shared with your group.",
+        (true, true) => "Shared with your group.",
+        (true, false) => "Kept to share: you're not in a group yet, so your group will see it once you join one.",
     }
 }

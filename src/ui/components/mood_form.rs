@@ -47,7 +47,13 @@ pub fn MoodForm(
                     // try_run: the screen may have closed while saving (run would panic).
                     on_saved.try_run(entry);
                 }
-                Err(ps) => problems.set(ps),
+                Err(ps) => {
+                    problems.set(ps);
+                    // The first thing missing is the mood: take the person to it (it may be off screen).
+                    if draft.value.with_untracked(|d| d.score.is_none()) {
+                        platform::focus_by_id("mood-score");
+                    }
+                }
             }
         })
     };
@@ -96,6 +102,9 @@ pub fn MoodForm(
                 <input id="mood-score" type="range" min="1" max="10" step="1"
                     prop:value=move || draft.value.with(|d| d.score.unwrap_or(5).to_string())
                     aria-valuetext=score_text
+                    // Grey until chosen: the thumb has to sit somewhere, and at 5 it looked chosen.
+                    data-unset=move || draft.value.with(|d| d.score.is_none()).then_some("")
+                    aria-invalid=move || (draft.value.with(|d| d.score.is_none()) && problems.with(|p| !p.is_empty())).then_some("true")
                     prop:disabled=move || !draft.ready.get()
                     on:input=choose_score
                     on:click=move |ev| {

@@ -106,9 +106,13 @@ pub fn Problems(
         let list = problems.get();
         (!list.is_empty()).then(|| {
             view! {
-                <ul class="problems" role="alert">
-                    {list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                </ul>
+                // The alert around the list, not on it: a list with role "alert" is no longer a list,
+                // and its items are orphaned for screen readers.
+                <div role="alert">
+                    <ul class="problems">
+                        {list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                    </ul>
+                </div>
             }
         })
     }
@@ -133,7 +137,11 @@ pub fn FormFooter(
     view! {
         <Problems problems=problems />
         <div class="form-actions">
-            <button type="submit" class="primary" prop:disabled=move || busy.get()>{label}</button>
+            // aria-disabled, not disabled: a disabled button loses focus (it falls to the page), so a
+            // keyboard or screen-reader user would be thrown to the top after every save. While busy,
+            // a press (or Enter in a field, which presses this button) does nothing.
+            <button type="submit" class="primary" aria-disabled=move || busy.get().then_some("true")
+                on:click=move |ev| if busy.get_untracked() { ev.prevent_default() }>{label}</button>
             <SaveStatus status=status />
         </div>
     }

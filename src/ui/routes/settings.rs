@@ -114,6 +114,9 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn Reminders() -> impl IntoView {
     let allowed = RwSignal::new(platform::notifications_allowed());
+    // The browser said no (blocked before, dismissed, or no notifications at all): pressing again
+    // would do nothing, so say what would.
+    let refused = RwSignal::new(false);
     view! {
         <section class="card" aria-labelledby="reminders-heading">
             <h2 id="reminders-heading">"Reminders"</h2>
@@ -123,8 +126,14 @@ fn Reminders() -> impl IntoView {
                 "When a partner check-in is due, a dot shows on Partner. Allow notifications to be reminded even when you're on another screen or app."
             }}</p>
             {move || (!allowed.get()).then(|| view! {
-                <button type="button" class="secondary" on:click=move |_| platform::ask_for_notifications(move |ok| { allowed.try_set(ok); })>"Allow reminders"</button>
+                <button type="button" class="secondary" on:click=move |_| platform::ask_for_notifications(move |ok| {
+                    allowed.try_set(ok);
+                    refused.try_set(!ok);
+                })>"Allow reminders"</button>
             })}
+            <p role="status">{move || refused.get().then_some(
+                "This browser did not allow notifications for Tandem. You can allow them in the browser's settings for this site; until then, the dot on Partner shows when a check-in is due."
+            )}</p>
         </section>
     }
 }
