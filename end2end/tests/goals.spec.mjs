@@ -93,6 +93,8 @@ test('values, a goal moved by keyboard and by drag, the weekly review and carry-
   const walkReview = review.getByRole('group', { name: 'Walk three times', exact: true });
   await walkReview.getByRole('radio', { name: 'Partly', exact: true }).check();
   await walkReview.getByRole('textbox', { name: 'What got in the way', exact: true }).fill('Rain, and a long shift');
+  // Last week is over: the button says where the goal goes.
+  await expect(walkReview.getByRole('button', { name: 'Carry over to next week', exact: true })).toHaveAccessibleDescription('Last week is over, so it goes into this week, 23–29 Nov.');
   await walkReview.getByRole('button', { name: 'Carry over to next week', exact: true }).click();
   await expect(walkReview).toContainText('Carried over to 23–29 Nov.');
   await expect(column(page, 'Carried over').getByRole('listitem').filter({ hasText: 'Walk three times' })).toHaveCount(1);
@@ -128,6 +130,14 @@ test('values, a goal moved by keyboard and by drag, the weekly review and carry-
     [true, 'done', 'Texting her first', ''],
     [true, 'partly', '', 'Rain, and a long shift'],
   ]);
+  // This week's review says the walk is done: the board moves it to Done as well, and it stays there.
+  const walkNow = review.getByRole('group', { name: 'Walk three times', exact: true });
+  await walkNow.getByRole('radio', { name: 'Done', exact: true }).check();
+  await review.getByRole('button', { name: 'Save review', exact: true }).click();
+  await expect(column(page, 'Done').getByRole('listitem').filter({ hasText: 'Walk three times' })).toHaveCount(1);
+  await expect(column(page, 'Doing').getByRole('listitem').filter({ hasText: 'Walk three times' })).toHaveCount(0);
+  await page.reload();
+  await expect(column(page, 'Done').getByRole('listitem').filter({ hasText: 'Walk three times' })).toHaveCount(1);
   await context.setOffline(false);
 });
 

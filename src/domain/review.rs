@@ -3,7 +3,7 @@
 //! different documents for different goals, and the same goal's review merges field by field.
 
 use super::doc::{Document, Extra, Fields, Header, JsonValue};
-use super::goal::{Goal, GoalStatus};
+use super::goal::{Column, Goal, GoalStatus};
 use super::text::{self, TextTooLong};
 use super::time::{LocalDay, Now};
 use serde::{Deserialize, Serialize};
@@ -209,6 +209,17 @@ pub fn save_review(draft: &ReviewDraft, goals: &[Goal], saved: &[Review], now: N
     }
 }
 
+/// The goals a review says are done that the board does not show as done yet, moved to Done so the
+/// two agree (saved with the review).
+pub fn done_by_review(reviews: &[Review], goals: &[Goal], now: Now) -> Vec<Goal> {
+    reviews
+        .iter()
+        .filter(|r| r.outcome == Outcome::Done)
+        .filter_map(|r| goals.iter().find(|g| g.header.id == r.goal_id))
+        .filter_map(|g| g.moved_to(Column::Done, now))
+        .collect()
+}
+
 /// How many weeks back an unreviewed week is still offered for review: older ones are let go
 /// quietly rather than held over the person.
 pub const REVIEW_WEEKS_BACK: i32 = 4;
@@ -241,6 +252,29 @@ mod tests {
     fn goal(id: &str, week: &str) -> Goal {
         let d = GoalDraft { title: id.into(), ..Default::default() };
         save_goal(None, &d, day(week), now("2026-11-10T09:00:00Z"), || id.into()).unwrap()
+    }
+
+    #[test]
+    fn goals_reviewed_as_done_move_to_done_and_no_others() {
+        let a = goal("goal:a", "2026-11-16");
+        let b = goal("goal:b", "2026-11-16");
+        let c = goal("goal:c", "2026-11-16").moved_to(Column::Done, now("2026-11-18T09:00:00Z")).unwrap();
+        let goals = vec![a, b, c];
+        let draft = ReviewDraft {
+            week: Some(day("2026-11-16")),
+            entries: vec![
+                ReviewEntryDraft { goal_id: "goal:a".into(), outcome: Some(Outcome::Done), ..Default::default() },
+                ReviewEntryDraft { goal_id: "goal:b".into(), outcome: Some(Outcome::Partly), ..Default::default() },
+                ReviewEntryDraft { goal_id: "goal:c".into(), outcome: Some(Outcome::Done), ..Default::default() },
+            ],
+        };
+        let at = now("2026-11-22T18:00:00Z");
+        let reviews = save_review(&draft, &goals, &[], at).unwrap();
+        let moved = done_by_review(&reviews, &goals, at);
+        assert_eq!(moved.len(), 1, "only a: b is partly done, c is already done");
+        assert_eq!(moved[0].header.id, "goal:a");
+        assert_eq!(moved[0].column(), Column::Done);
+        assert_eq!(moved[0].header.updated_at, at.at);
     }
 
     #[test]

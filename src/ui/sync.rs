@@ -176,7 +176,8 @@ fn listen_for_wakeups(ctx: SyncContext) {
     on_event.forget();
 }
 
-fn is_online() -> bool {
+/// What the browser believes: false means surely offline; true may still be a dead connection.
+pub fn is_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 

@@ -1,5 +1,5 @@
 //! The people from my safety plan, each with one tap to call: shown on the crisis screen and when
-//! I press "I'm struggling". Without a plan, a link to make one.
+//! I press "I'm struggling", then a link to the whole plan ("Make a safety plan" while it has no one).
 
 use crate::domain::safety_plan::SafetyPlan;
 use crate::ui::app::link;
@@ -22,6 +22,7 @@ pub fn PlanContacts() -> impl IntoView {
                         None => view! { <li>{c.name}</li> }.into_any(),
                     }).collect_view()}
                 </ul>
+                <p>{link("/plan", None, "My safety plan")}</p>
             }.into_any()
         }
     }

@@ -4,7 +4,7 @@
 use super::save_status::{status_of, FormFooter, Saves};
 use crate::domain::draft_keys;
 use crate::domain::goal::{carry_over, carry_target, in_week, is_carried, Goal, GoalStatus};
-use crate::domain::review::{save_review, week_to_review, Outcome, Review, ReviewDraft, ReviewEntryDraft};
+use crate::domain::review::{done_by_review, save_review, week_to_review, Outcome, Review, ReviewDraft, ReviewEntryDraft};
 use crate::domain::time::hhmm_at;
 use crate::domain::week::Week;
 use crate::ui::draft::use_draft_then;
@@ -48,7 +48,10 @@ pub fn WeekReview(
         match save_review(&filled, &loaded(goals), &loaded(reviews), now) {
             Err(ps) => problems.set(ps.iter().map(ToString::to_string).collect()),
             Ok(docs) => {
+                // A goal answered "Done" moves to Done on the board too.
+                let done = done_by_review(&docs, &loaded(goals), now);
                 let write = save_docs(storage, docs, vec![draft.delete_op()]);
+                let write_done = (!done.is_empty()).then(|| save_docs(storage, done, Vec::new()));
                 saves.run(async move {
                     match write.await {
                         Ok(saved) => {
@@ -56,6 +59,12 @@ pub fn WeekReview(
                             upsert(reviews, &saved);
                             let at = saved.first().map(|r| hhmm_at(r.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                             draft.after_save(&submitted, true, at);
+                            if let Some(moving) = write_done {
+                                match moving.await {
+                                    Ok(moved) => upsert(goals, &moved),
+                                    Err(m) => problems.set(vec![format!("The review is saved, but its done goals could not be moved to Done: {m}")]),
+                                }
+                            }
                         }
                         Err(m) => problems.set(vec![m]),
                     }
@@ -105,7 +114,11 @@ pub fn WeekReview(
         let can_carry_goal = goal.clone();
         let outcome_for_carry = entry(gid.clone());
         let can_carry = move || can_carry_goal.status != GoalStatus::Done && outcome_for_carry().and_then(|e| e.outcome) != Some(Outcome::Done);
-        let target = Week::containing(carry_target(goal.week, week.get_untracked().start()), week.get_untracked().week_start()).label();
+        let into = carry_target(goal.week, week.get_untracked().start());
+        let target = Week::containing(into, week.get_untracked().week_start()).label();
+        // Reviewing a week that is over, "next week" is the one under way: say so.
+        let into_this_week = (into == week.get_untracked().start()).then(|| format!("Last week is over, so it goes into this week, {target}."));
+        let hint_id = format!("review-carry-{i}");
         let (g_helped, g_way, g_carry) = (gid.clone(), gid.clone(), goal.clone());
         view! {
             <fieldset class="review-goal">
@@ -140,7 +153,12 @@ pub fn WeekReview(
                     Some(view! { <p class="review-goal__carried">{format!("Carried over to {target}.")}</p> }.into_any())
                 } else if can_carry() {
                     let g = g_carry.clone();
-                    Some(view! { <button type="button" class="secondary" on:click=move |_| carry(g.clone())>"Carry over to next week"</button> }.into_any())
+                    let hint = into_this_week.clone();
+                    Some(view! {
+                        <button type="button" class="secondary" aria-describedby=hint.as_ref().map(|_| hint_id.clone())
+                            on:click=move |_| carry(g.clone())>"Carry over to next week"</button>
+                        {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+                    }.into_any())
                 } else {
                     None
                 }}

@@ -3,7 +3,6 @@
 use crate::domain::crisis::EMERGENCY_NOTE;
 use crate::ui::components::crisis_lines::CrisisLines;
 use crate::ui::components::plan_contacts::PlanContacts;
-use crate::ui::app::link;
 use crate::ui::platform;
 use leptos::prelude::*;
 
@@ -18,8 +17,8 @@ pub fn HelpPage() -> impl IntoView {
             <CrisisLines />
             <section class="help__mine" aria-labelledby="help-mine">
                 <h2 id="help-mine">"My people"</h2>
+                // Its own link to the plan: "Make a safety plan", or "My safety plan" under the people.
                 <PlanContacts />
-                <p>{link("/plan", None, "My safety plan")}</p>
             </section>
             <p class="help__footer">"These numbers are saved in Tandem and show even without a connection."</p>
         </div>

@@ -76,7 +76,7 @@ pub fn PartnerPage() -> impl IntoView {
                 (None, _, _) => view! {
                     <section class="card">
                         <h2>"No partner yet"</h2>
-                        <p>"Your program pairs you with an accountability partner. Fill in the partner questionnaire, then sign in to your program's server under Settings so your facilitator can pair you."</p>
+                        <p>"Your program pairs you with an accountability partner. Fill in the partner questionnaire if you haven't yet, and sign in to your program's server under Settings, so your facilitator can pair you."</p>
                     </section>
                 }.into_any(),
                 (Some(_), false, _) => view! { <p class="loading">"Opening…"</p> }.into_any(),

@@ -10,10 +10,11 @@ use crate::ui::storage::use_storage;
 use crate::ui::sync::{use_sync, Account};
 use leptos::prelude::*;
 
-/// What to say when signing in failed.
-fn sign_in_problem(server: &str, e: &SyncError) -> String {
+/// What to say when signing in failed; `online` is whether the device has a connection at all.
+fn sign_in_problem(server: &str, e: &SyncError, online: bool) -> String {
     match e {
         SyncError::Unauthorized => "That username and password didn't work. Check them and try again.".into(),
+        SyncError::Offline(_) if !online => "You're offline. Sign in once you have a connection; everything you write is kept on this device meanwhile.".into(),
         SyncError::Offline(_) => format!("Couldn't reach {server}. Check the address and your connection, then try again."),
         SyncError::NotFound(_) | SyncError::BadResponse(_) => format!("{server} doesn't look like a sync server. Check the address."),
         other => format!("Signing in failed ({other}). Try again in a moment."),
@@ -51,7 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
                 return Err("Enter your username and password.".to_owned());
             }
             let transport = FetchTransport::new(&address);
-            let user = sign_in(&transport, &name, &password.get_untracked()).await.map_err(|e| sign_in_problem(&address, &e))?;
+            let user = sign_in(&transport, &name, &password.get_untracked()).await.map_err(|e| sign_in_problem(&address, &e, crate::ui::sync::is_online()))?;
             sync.signed_in(storage, Account { server: address, username: user.name, roles: user.roles }).await
         }
         .await;
@@ -141,6 +142,13 @@ fn Reminders() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreachable_server_is_told_apart_from_being_offline() {
+        let unreachable = SyncError::Offline(crate::sync::transport::TransportError::Unreachable("fetch failed".into()));
+        assert!(sign_in_problem("https://a.example", &unreachable, false).starts_with("You're offline."));
+        assert!(sign_in_problem("https://a.example", &unreachable, true).contains("Couldn't reach https://a.example"));
+    }
 
     #[test]
     fn server_addresses_are_checked_and_tidied() {
