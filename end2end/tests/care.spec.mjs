@@ -35,9 +35,10 @@ test('every control on every screen is at least 44 by 44 CSS pixels', async ({ p
         const r = el.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue; // not rendered
         if (r.bottom < 0 || r.right < 0) continue; // parked off screen until focused (the skip link)
-        // Links inside a sentence are exempt (WCAG 2.5.8); everything else needs the full target.
-        const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline';
-        if (inline) continue;
+        // Links inside a sentence are exempt (WCAG 2.5.8); everything else needs the full target, a link
+        // alone on its line too.
+        const inSentence = el.tagName === 'A' && getComputedStyle(el).display === 'inline' && el.parentElement.textContent.trim() !== el.textContent.trim();
+        if (inSentence) continue;
         const tall = el.tagName === 'TEXTAREA' || el.tagName === 'INPUT' ? r.height >= 44 : r.height >= 44 && r.width >= 44;
         if (!tall) out.push(`${el.tagName.toLowerCase()} "${el.getAttribute('aria-label') || el.textContent.trim() || el.id}" ${Math.round(r.width)}×${Math.round(r.height)}`);
       }

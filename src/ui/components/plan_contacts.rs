@@ -22,7 +22,7 @@ pub fn PlanContacts() -> impl IntoView {
                         None => view! { <li>{c.name}</li> }.into_any(),
                     }).collect_view()}
                 </ul>
-                <p>{link("/plan", None, "My safety plan")}</p>
+                <p class="link-line">{link("/plan", None, "My safety plan")}</p>
             }.into_any()
         }
     }

@@ -205,7 +205,7 @@ pub fn FacilitatorPage() -> impl IntoView {
             <h1>"Facilitator"</h1>
             {move || match sync.account.get() {
                 Some(a) if a.is_facilitator() => view! {
-                    <p>{crate::ui::app::link("/facilitator/groups", None, "Groups")}</p>
+                    <p class="link-line">{crate::ui::app::link("/facilitator/groups", None, "Groups")}</p>
                     <p class="notice" role="status">{move || message.get()}</p>
                     <section class="card" aria-labelledby="roster-title">
                         <h2 id="roster-title">"Roster"</h2>

@@ -532,7 +532,7 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
                         <p class="notice" role="status">{move || page.message.get()}</p>
                         <p class="field-problem" role="alert">{move || page.problem.get()}</p>
                     </div>
-                    <p>{link("/facilitator", None, "Back to Facilitator")}</p>
+                    <p class="link-line">{link("/facilitator", None, "Back to Facilitator")}</p>
                 }.into_any(),
                 _ => super::facilitator::for_facilitators_only().into_any(),
             }}

@@ -67,7 +67,7 @@ pub fn GoalsPage() -> impl IntoView {
         <div class="page goals">
             <h1>"Goals"</h1>
             <p class="goals__week">{move || format!("This week: {}", week.get().label())}</p>
-            <p class="goals__values">{link("/values", None, "My values")}</p>
+            <p class="goals__values link-line">{link("/values", None, "My values")}</p>
             {move || failure().map(|m| view! { <p class="notice" role="alert">{m}</p> })}
             <p role="alert" class="goals__problem">{move || problem.get()}</p>
             {move || ready.get().then(|| view! {

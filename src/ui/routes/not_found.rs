@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
         <div class="page not-found">
             <h1>"Page not found"</h1>
             <p>"This page doesn't exist in Tandem."</p>
-            <p>{link("/", None, "Go to Today")}</p>
+            <p class="link-line">{link("/", None, "Go to Today")}</p>
         </div>
     }
 }

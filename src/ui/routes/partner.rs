@@ -71,7 +71,7 @@ pub fn PartnerPage() -> impl IntoView {
     view! {
         <div class="page partner">
             <h1>"Partner"</h1>
-            <p class="partner__links">{link("/partner/questionnaire", None, "Partner questionnaire")}</p>
+            <p class="partner__links link-line">{link("/partner/questionnaire", None, "Partner questionnaire")}</p>
             {move || match (me.get(), ready.get(), pairing.get()) {
                 (None, _, _) => view! {
                     <section class="card">
@@ -102,7 +102,7 @@ pub fn PartnerPage() -> impl IntoView {
                         <Struggling data me=me.clone() pairing=p.clone() />
                         <PartnerCheckInForm me=me.clone() pairing=p.clone() on_sent=Callback::new(move |c: PartnerCheckIn| crate::ui::storage::upsert(data.checkins, &[c])) />
                         <PartnerHistory data me=me.clone() pairing=p.clone() />
-                        <p>{link("/partner/change", None, "Ask for a different partner")}</p>
+                        <p class="link-line">{link("/partner/change", None, "Ask for a different partner")}</p>
                     }.into_any()
                 }
             }}

@@ -65,7 +65,7 @@ pub fn PartnerChangePage() -> impl IntoView {
                 <FormFooter label="Send request" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
                 {move || sent.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
             </form>
-            <p>{link("/partner", None, "Back to Partner")}</p>
+            <p class="link-line">{link("/partner", None, "Back to Partner")}</p>
         </div>
     }
 }

@@ -83,7 +83,7 @@ pub fn PlanPage() -> impl IntoView {
                 <p class="audience">"Who sees this: " <strong>{Audience::Private.label()}</strong></p>
                 <FormFooter label="Save plan" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
             </form>
-            <p>{link("/help", None, "Open the crisis screen")}</p>
+            <p class="link-line">{link("/help", None, "Open the crisis screen")}</p>
         </div>
     }
 }

@@ -157,7 +157,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                 <p class="audience">"Who sees this: " <strong>{Audience::Facilitator.label()}</strong></p>
                 <FormFooter label="Save questionnaire" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
             </form>
-            <p>{link("/partner", None, "Back to Partner")}</p>
+            <p class="link-line">{link("/partner", None, "Back to Partner")}</p>
         </div>
     }
 }

@@ -123,7 +123,7 @@ pub fn ValuesPage() -> impl IntoView {
                 </ol>
                 <FormFooter label="Save values" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
             </form>
-            <p>{link("/goals", None, "Back to Goals")}</p>
+            <p class="link-line">{link("/goals", None, "Back to Goals")}</p>
         </div>
     }
 }
