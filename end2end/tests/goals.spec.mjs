@@ -154,7 +154,11 @@ test('a goal draft survives a reload, editing a goal keeps its place, and touch 
   await card(page, 'Go to two meetings').getByRole('button', { name: 'Edit', exact: true }).click();
   const title = page.getByRole('textbox', { name: 'Goal title', exact: true });
   await expect(title).toHaveValue('Go to two meetings');
+  // Opened, not changed: it is saved, not "Not saved yet"; a change makes it a draft.
+  const goalStatus = page.getByRole('form', { name: 'Edit goal', exact: true }).getByRole('status');
+  await expect(goalStatus).toHaveText(/^Saved at \d\d:\d\d$/);
   await title.fill('Go to three meetings');
+  await expect(goalStatus).toHaveText('Not saved yet — draft kept on this device');
   await page.getByRole('button', { name: 'Save goal', exact: true }).click();
   await expect(column(page, 'Doing').getByRole('listitem').filter({ hasText: 'Go to three meetings' })).toHaveCount(1);
   await expect(page.getByRole('heading', { name: 'Go to two meetings' })).toHaveCount(0);

@@ -81,7 +81,12 @@ pub fn GoalForm(
             }
         })
     };
-    let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(GoalDraft::is_blank), None));
+    // Editing a goal and not (yet) changing it: it says when the goal was saved, not "Not saved yet".
+    let status = Memo::new(move |_| {
+        let unchanged = editing().filter(|g| draft.value.with(|d| *d == GoalDraft::from_goal(g)));
+        let at = unchanged.map(|g| hhmm_at(g.header.updated_at, platform::now().utc_offset_minutes));
+        status_of(draft.write.get(), draft.value.with(GoalDraft::is_blank), at)
+    });
     let open = move || draft.value.with(|d| d.open || !d.is_blank());
     let value_options = move || {
         let mut names: Vec<String> = loaded(values).first().map(|v| v.ranked.clone()).unwrap_or_default();
