@@ -117,3 +117,17 @@ test('Settings: when the browser does not allow notifications, "Allow reminders"
   await page.getByRole('button', { name: 'Allow reminders', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'did not allow notifications' })).toContainText('the dot on Partner shows when a check-in is due');
 });
+
+test('on narrow phones (360 px, and 320 px at 200% zoom) the header stays one line', async ({ browser, baseURL }) => {
+  for (const viewport of [{ width: 360, height: 640 }, { width: 320, height: 568 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(baseURL + '/');
+    const header = await page.getByRole('banner').boundingBox();
+    const help = await page.getByRole('link', { name: 'Get help now', exact: true }).boundingBox();
+    const brand = await page.getByRole('banner').getByRole('link', { name: 'Tandem', exact: true }).boundingBox();
+    expect(Math.abs(help.y - brand.y), `"Get help now" on the brand's line at ${viewport.width} px`).toBeLessThan(10);
+    expect(header.height, `header height at ${viewport.width} px`).toBeLessThan(80);
+    await context.close();
+  }
+});
