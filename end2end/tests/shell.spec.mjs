@@ -131,3 +131,20 @@ test('on narrow phones (360 px, and 320 px at 200% zoom) the header stays one li
     await context.close();
   }
 });
+
+test('a form that cannot be saved takes the person to the first thing to fix', async ({ page }) => {
+  await page.goto('/goals');
+  await page.getByRole('button', { name: 'New goal', exact: true }).click();
+  await page.getByRole('button', { name: 'Save goal', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /title/i })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Goal title', exact: true })).toBeFocused();
+
+  // The partner questionnaire lists its problems at the end: focus goes to the first unanswered part.
+  await page.goto('/partner/questionnaire');
+  await page.getByRole('button', { name: 'Save questionnaire', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Choose your track' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'My program track', exact: true })).toBeFocused();
+  await page.getByRole('radio', { name: 'Both', exact: true }).check();
+  await page.getByRole('button', { name: 'Save questionnaire', exact: true }).click();
+  await expect(page.getByRole('group', { name: 'Ways I like to talk', exact: true })).toBeFocused();
+});

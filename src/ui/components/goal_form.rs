@@ -3,7 +3,7 @@
 
 use super::save_status::{status_of, FormFooter, Saves};
 use crate::domain::doc::Audience;
-use crate::domain::goal::{save_goal, Goal, GoalDraft, GOAL_TYPE};
+use crate::domain::goal::{save_goal, Goal, GoalDraft, GoalProblem, GOAL_TYPE};
 use crate::domain::time::hhmm_at;
 use crate::domain::values::Values;
 use crate::domain::week::Week;
@@ -39,7 +39,20 @@ pub fn GoalForm(
         let result = save_goal(editing().as_ref(), &submitted, week.get_untracked().start(), now, || platform::new_id(GOAL_TYPE, now));
         let goal = match result {
             Ok(goal) => goal,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => {
+                problems.set(ps.iter().map(ToString::to_string).collect());
+                // Take the person to the first thing to fix.
+                let field = ps.iter().find_map(|p| match p {
+                    GoalProblem::NoTitle => Some("goal-title"),
+                    GoalProblem::TooManySteps { .. } => Some("goal-steps"),
+                    GoalProblem::DueOutsideWeek => Some("goal-due"),
+                    GoalProblem::TooLong(_) | GoalProblem::Gone => None,
+                });
+                if let Some(id) = field {
+                    platform::focus_by_id(id);
+                }
+                return;
+            }
         };
         let write = save_docs(storage, vec![goal], vec![draft.delete_op()]);
         saves.run(async move {

@@ -4,7 +4,7 @@
 
 use crate::domain::doc::Audience;
 use crate::domain::questionnaire::{
-    save_questionnaire, Channel, Frequency, OwnWords, PartOfDay, Questionnaire, QuestionnaireDraft, Slot, Tone, Track,
+    save_questionnaire, Channel, Frequency, OwnWords, PartOfDay, Questionnaire, QuestionnaireDraft, QuestionnaireProblem, Slot, Tone, Track,
 };
 use crate::domain::time::hhmm_at;
 use crate::ui::app::link;
@@ -16,6 +16,18 @@ use crate::ui::storage::{load_docs, save_docs, use_storage};
 use leptos::prelude::*;
 
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// The part of the form where a problem is fixed (a group, or the field to type in).
+fn field_of(p: &QuestionnaireProblem) -> Option<&'static str> {
+    match p {
+        QuestionnaireProblem::NoTrack => Some("q-track"),
+        QuestionnaireProblem::NoChannel => Some("q-channels"),
+        QuestionnaireProblem::NoFrequency => Some("q-frequency"),
+        QuestionnaireProblem::NoLanguage => Some("language-own"),
+        QuestionnaireProblem::NoAvailability => Some("q-availability"),
+        QuestionnaireProblem::TooLong(_) | QuestionnaireProblem::TooMany { .. } => None,
+    }
+}
 
 #[component]
 pub fn QuestionnairePage() -> impl IntoView {
@@ -43,7 +55,14 @@ pub fn QuestionnairePage() -> impl IntoView {
         let now = platform::now();
         let doc = match save_questionnaire(saved.get_untracked().as_ref(), &submitted, now) {
             Ok(d) => d,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => {
+                problems.set(ps.iter().map(ToString::to_string).collect());
+                // The problems are listed at the end; the person is taken to the first one to fix.
+                if let Some(id) = ps.iter().find_map(field_of) {
+                    platform::focus_by_id(id);
+                }
+                return;
+            }
         };
         let write = save_docs(storage, vec![doc], vec![draft.delete_op()]);
         saves.run(async move {
@@ -87,7 +106,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                     |d| d.offered_focus_areas(), |d, v| d.focus_areas.iter().any(|x| x == v), |d, v| d.toggle_focus_area(v), |d| &d.focus_input, |d, v| d.focus_input = v, add)}
                 {chips_with_own(draft, "What gets in the way", "challenge-own", "Add your own challenge", "Add challenge", OwnWords::Challenge,
                     |d| d.offered_challenges(), |d, v| d.challenges.iter().any(|x| x == v), |d, v| d.toggle_challenge(v), |d| &d.challenge_input, |d, v| d.challenge_input = v, add)}
-                <fieldset class="field audience-choice">
+                <fieldset class="field audience-choice" id="q-track" tabindex="-1">
                     <legend>"My program track"</legend>
                     {Track::ALL.into_iter().map(|t| view! {
                         <label class="radio">
@@ -97,7 +116,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field chips">
+                <fieldset class="field chips" id="q-channels" tabindex="-1">
                     <legend>"Ways I like to talk"</legend>
                     {Channel::ALL.into_iter().map(|c| view! {
                         <Chip label=c.label() checked=Signal::derive(move || draft.value.with(|d| d.channels.contains(&c)))
@@ -114,7 +133,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field audience-choice">
+                <fieldset class="field audience-choice" id="q-frequency" tabindex="-1">
                     <legend>"How often I'd like to check in"</legend>
                     {Frequency::ALL.into_iter().map(|f| view! {
                         <label class="radio">
@@ -124,7 +143,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field availability">
+                <fieldset class="field availability" id="q-availability" tabindex="-1">
                     <legend>"When I'm usually free (my own time)"</legend>
                     {DAYS.iter().enumerate().map(|(i, day)| view! {
                         <fieldset class="chips">
