@@ -4,14 +4,13 @@
 
 use crate::domain::checkin::CheckIn;
 use crate::domain::draft_keys;
-use crate::domain::group::Group;
 use crate::domain::milestone::{next, reached, Milestone, MilestoneKind};
 use crate::domain::progress::Progress;
 use crate::domain::streak::{checkin_streak, reset_message};
 use crate::domain::time::LocalDay;
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
-use crate::ui::storage::{load_docs, load_docs_into, loaded, save_docs, upsert, use_storage, DocList, Loading};
+use crate::ui::storage::{load_docs_into, loaded, save_docs, upsert, use_storage, DocList, Loading};
 use leptos::prelude::*;
 
 fn days(n: u32) -> String {
@@ -44,18 +43,17 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                     problem.try_set(None);
                     message.try_set(after);
                     // Shared milestones appear in (or leave) each group the person is in.
-                    let me = sync.and_then(|s| s.account.try_get_untracked().flatten()).map(|a| a.username);
-                    if let Some(me) = &me {
-                        if let Err(m) = crate::ui::routes::group::share_milestones_in_groups(storage, sync, me).await {
-                            problem.try_set(Some(m));
+                    let mut in_a_group = false;
+                    if let Some(me) = sync.and_then(|s| s.account.try_get_untracked().flatten()).map(|a| a.username) {
+                        match crate::ui::routes::group::share_milestones_in_groups(storage, sync, &me).await {
+                            Ok(shares) => in_a_group = shares.in_a_group,
+                            Err(m) => {
+                                problem.try_set(Some(m));
+                            }
                         }
                     }
                     if let Some(on) = sharing {
-                        let in_group = match &me {
-                            Some(me) => load_docs::<Group>(storage).await.is_ok_and(|l| l.docs.iter().any(|g| g.members.contains(me))),
-                            None => false,
-                        };
-                        message.try_set(Some(share_message(on, in_group).to_owned()));
+                        message.try_set(Some(share_message(on, in_a_group).to_owned()));
                     }
                 }
                 Err(m) => {

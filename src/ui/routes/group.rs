@@ -75,9 +75,8 @@ impl GroupData {
 
 /// Makes every group I am in show exactly the milestones I chose to share (Today's "Share with my
 /// group"): a post for each newly shared one, the deletion of those no longer shared.
-/// Returns whether anything changed.
 /// `sync` is looked up by the caller: a context is not at hand inside a task.
-pub async fn share_milestones_in_groups(storage: AppStorage, sync: Option<crate::ui::sync::SyncContext>, me: &str) -> Result<bool, String> {
+pub async fn share_milestones_in_groups(storage: AppStorage, sync: Option<crate::ui::sync::SyncContext>, me: &str) -> Result<MilestoneShares, String> {
     let fail = |e: crate::store::StoreError| e.user_message();
     let progress = load_docs::<Progress>(storage).await.map_err(fail)?.docs;
     let shared: Vec<Milestone> = progress.first().map(|p| p.shared_milestones.iter().filter_map(|id| Milestone::from_id(id)).collect()).unwrap_or_default();
@@ -106,7 +105,15 @@ pub async fn share_milestones_in_groups(storage: AppStorage, sync: Option<crate:
             sync.changed();
         }
     }
-    Ok(!ops_empty)
+    Ok(MilestoneShares { changed: !ops_empty, in_a_group: groups.iter().any(|g| g.is_member(me)) })
+}
+
+/// What [`share_milestones_in_groups`] did.
+pub struct MilestoneShares {
+    /// Posts were added or deleted.
+    pub changed: bool,
+    /// The person is in at least one group (else shared milestones wait for one).
+    pub in_a_group: bool,
 }
 
 fn every_milestone() -> impl Iterator<Item = Milestone> {
@@ -140,7 +147,7 @@ pub fn GroupPage() -> impl IntoView {
     // Milestones shared on Today reach each group the person is in (also done on sharing).
     if let Some(me) = me.get_untracked() {
         leptos::task::spawn_local(async move {
-            if matches!(share_milestones_in_groups(storage, Some(sync), &me).await, Ok(true)) {
+            if share_milestones_in_groups(storage, Some(sync), &me).await.is_ok_and(|s| s.changed) {
                 load_docs_into(storage, data.posts);
             }
         });
