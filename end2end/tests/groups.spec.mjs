@@ -138,6 +138,10 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await a.getByRole('textbox', { name: 'My share', exact: true }).fill('What helps me on bad nights: a walk and a call to my sister');
   await a.getByRole('button', { name: 'Post share', exact: true }).click();
   const share = (page) => thread(page).getByRole('article').filter({ hasText: 'What helps me on bad nights' });
+  // Posted once: the box gives way to a note (it kept the words as a draft, and pressing again posted a copy).
+  await expect(a.getByText("You've shared for this session.", { exact: false })).toBeVisible();
+  await expect(a.getByRole('textbox', { name: 'My share', exact: true })).toHaveCount(0);
+  await expect(share(a)).toHaveCount(1);
   await expect(share(b)).toBeVisible({ timeout: 40_000 });
   await share(b).getByRole('button', { name: 'Reply', exact: true }).click();
   await b.getByRole('button', { name: /^You mentioned “.*What helps me on bad nights/ }).click();

@@ -39,6 +39,8 @@ pub fn RoundCard(data: GroupData, me: String, group: Group, agreed: Memo<bool>) 
     let me_in = me.clone();
     let shared = Memo::new(move |_| round.with(|r| r.shared.contains(&me_in)));
     let leading = leader.as_deref() == Some(me.as_str());
+    let (me_s, sid_s) = (me.clone(), session.id.clone());
+    let share_posted = Memo::new(move |_| data.posts.with(|l| matches!(l, Loading::Ready(l) if l.docs.iter().any(|p| p.kind == PostKind::Share && p.author == me_s && p.session_id.as_deref() == Some(sid_s.as_str())))));
     let leader_line = match &leader {
         Some(l) if *l == me => "You lead this session's share: a few words on a topic — what's been helping, a struggle, something you learned. Others respond in its thread.".to_owned(),
         Some(l) => format!("{l} leads this session's share. Respond in its thread below."),
@@ -65,7 +67,11 @@ pub fn RoundCard(data: GroupData, me: String, group: Group, agreed: Memo<bool>) 
                     } else {
                         view! { <Composer data me=me.clone() group=group.clone() session_id=session.id.clone() kind=PostKind::CheckIn /> }.into_any()
                     }}
-                    {leading.then(|| view! { <Composer data me=me.clone() group=group.clone() session_id=session.id.clone() kind=PostKind::Share /> })}
+                    {leading.then(|| if share_posted.get() {
+                        view! { <p role="status">"You've shared for this session. Others respond in its thread below."</p> }.into_any()
+                    } else {
+                        view! { <Composer data me=me.clone() group=group.clone() session_id=session.id.clone() kind=PostKind::Share /> }.into_any()
+                    })}
                 }.into_any()
             }}
         </section>
@@ -112,9 +118,11 @@ fn Composer(data: GroupData, me: String, group: Group, session_id: String, kind:
         });
         draft.replaced.notify();
     };
-    let save = move |mut submitted: PostDraft| {
-        submitted.kind = kind;
-        submitted.session_id = Some(session_id.clone());
+    let save = move |typed: PostDraft| {
+        // `after_save` compares the form with what was typed: compared with this completed copy,
+        // the form never matched, so the posted words stayed as a draft (and "Post share" posted
+        // them again).
+        let submitted = PostDraft { kind, session_id: Some(session_id.clone()), ..typed.clone() };
         let now = platform::now();
         let mut post = match write_post(&submitted, &group, &me, now, || platform::new_id(POST_TYPE, now)) {
             Ok(p) => p,
@@ -127,7 +135,7 @@ fn Composer(data: GroupData, me: String, group: Group, session_id: String, kind:
                 Ok(saved) => {
                     problems.set(Vec::new());
                     let at = saved.first().map(|p| hhmm_at(p.header.created_at, now.utc_offset_minutes)).unwrap_or_default();
-                    draft.after_save(&submitted, true, at);
+                    draft.after_save(&typed, true, at);
                     upsert(data.posts, &saved);
                 }
                 Err(m) => problems.set(vec![m]),
