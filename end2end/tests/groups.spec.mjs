@@ -146,6 +146,11 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await share(b).getByRole('button', { name: 'Reply', exact: true }).click();
   await b.getByRole('button', { name: /^You mentioned “.*What helps me on bad nights/ }).click();
   await expect(b.getByRole('textbox', { name: `Reply to ${ana.name}`, exact: true })).toHaveValue(/^You mentioned/);
+  await b.getByRole('textbox', { name: `Reply to ${ana.name}`, exact: true }).fill('Calling family');
+  // A reply half-written survives a reload: the form opens again on the same post, with the words.
+  await expect(b.getByRole('status').filter({ hasText: 'Not saved yet — draft kept on this device' })).toBeVisible();
+  await b.reload();
+  await expect(b.getByRole('textbox', { name: `Reply to ${ana.name}`, exact: true })).toHaveValue('Calling family');
   await b.getByRole('textbox', { name: `Reply to ${ana.name}`, exact: true }).fill('Calling family helps me too');
   await b.getByRole('button', { name: 'Post reply', exact: true }).click();
   await expect(thread(a).getByRole('list', { name: `Replies to ${ana.name}` })).toContainText('Calling family helps me too', { timeout: 40_000 });

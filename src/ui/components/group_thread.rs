@@ -7,6 +7,7 @@
 use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
 use crate::domain::group_feed::{first_shown, threads, Thread};
 use crate::domain::group_rules::{can_edit, quiet_members, reaction_counts, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
+use crate::domain::doc::JsonValue;
 use crate::domain::draft_keys;
 use crate::domain::time::hhmm_at;
 use crate::ui::draft::use_draft;
@@ -34,6 +35,23 @@ struct ThreadContext {
     notice: RwSignal<Option<String>>,
 }
 
+/// A reply or edit half-written when the app closed opens again on its post, with its words (the
+/// forms keep their drafts on every keystroke, but a closed form showed nothing of them).
+fn reopen_kept_drafts(ctx: ThreadContext) {
+    let storage = use_storage();
+    leptos::task::spawn_local(async move {
+        let Ok(store) = storage.store() else { return };
+        for (key, open) in [(draft_keys::GROUP_REPLY, ctx.replying), (draft_keys::GROUP_EDIT, ctx.editing)] {
+            let kept = crate::store::Store::get_draft(&*store, key).await.ok().flatten().and_then(|raw| PostDraft::from_json(raw).ok());
+            if let Some(target) = kept.filter(|d| !d.text.trim().is_empty()).and_then(|d| d.reply_to) {
+                open.try_update(|o| {
+                    o.get_or_insert(target);
+                });
+            }
+        }
+    });
+}
+
 #[component]
 pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>) -> impl IntoView {
     let (g, who) = (group.clone(), me.clone());
@@ -57,6 +75,7 @@ pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>
         problem: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
+    reopen_kept_drafts(ctx);
     let pages = RwSignal::new(1usize);
     let start = Memo::new(move |_| first_shown(all.with(Vec::len), pages.get()));
     // Only the ids of the threads on screen: a new reply or reaction redraws its own post, not the page.
@@ -300,6 +319,7 @@ fn PostTextForm(
         }
     };
     crate::ui::routes::goals::focus_soon(field_id.clone());
+    let status = Memo::new(move |_| super::save_status::status_of(draft.write.get(), draft.value.with(|d| d.text.trim().is_empty()), None));
 
     view! {
         <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); save() }>
@@ -320,6 +340,7 @@ fn PostTextForm(
             <div class="form-actions">
                 <button type="submit" class="primary">{submit}</button>
                 <button type="button" class="secondary" on:click=move |_| open.set(None)>"Cancel"</button>
+                <super::save_status::SaveStatus status />
             </div>
         </form>
     }
