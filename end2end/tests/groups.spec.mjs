@@ -80,6 +80,8 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
     await expect(page.getByRole('textbox', { name: 'My check-in', exact: true })).toHaveCount(0);
     await page.getByRole('button', { name: 'I agree', exact: true }).click();
     await expect(page.getByText('Our norms (you agreed)')).toBeVisible();
+    // "I agree" went away with the question: focus stays there, on the norms now agreed, not lost to the page.
+    await expect(page.getByText('Our norms (you agreed)')).toBeFocused();
     await expect(page.getByRole('link', { name: 'Join session', exact: true })).toHaveAttribute('href', 'https://meet.example.org/tandem-tuesday');
   }
 

@@ -194,6 +194,8 @@ test('the same words edited differently on two phones are both kept until the pe
   await group.getByRole('radio', { name: 'Calmer after a walk' }).check();
   await region.getByRole('button', { name: 'Keep my choices', exact: true }).click();
   await expect(region).toBeHidden();
+  // The button went with the question: focus goes to the screen's content, not lost to the page.
+  await expect(b.getByRole('main')).toBeFocused();
   await b.reload();
   await expect(feel(b)).toHaveValue('Calmer after a walk');
   await expect(region).toBeHidden();

@@ -55,6 +55,14 @@ test('a new version waits for the person, then reloads into it when they choose'
     const box = await reloadButton.boundingBox();
     expect(box.height).toBeGreaterThanOrEqual(44);
     expect(box.width).toBeGreaterThanOrEqual(44);
+    // Scrolled to the end, the screen's last lines show above the banner, not under it.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const last = await page.evaluate(() => {
+      const main = document.querySelector('main');
+      const items = [...main.querySelectorAll('p, li, button, a, h2, textarea')].filter((e) => e.getBoundingClientRect().height > 0);
+      return items[items.length - 1].getBoundingClientRect().bottom;
+    });
+    expect(last, 'the last line of the screen ends above the banner').toBeLessThanOrEqual(banner.y + 1);
     const axe = await new AxeBuilder({ page }).include('#tandem-update').analyze();
     const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);

@@ -93,6 +93,9 @@ pub fn ConflictChoice(
         match result {
             Ok(()) => {
                 choice.try_set(None);
+                // The question (and its button) goes away and the screen shows the kept words:
+                // focus goes to the screen's content, not lost to the page.
+                crate::ui::routes::goals::focus_soon("main");
                 // Screens reload what they show; sync pushes the choice.
                 sync.arrivals.try_update(|n| *n += 1);
                 sync.changed();
@@ -128,7 +131,7 @@ pub fn ConflictChoice(
                     <h2>"Changed on two devices"</h2>
                     <p>{format!("{what} was changed differently on two of your devices. Both versions are kept until you choose which words to keep for each part.")}</p>
                     {options}
-                    <button type="button" on:click=move |_| keep()>"Keep my choices"</button>
+                    <button type="button" class="primary" on:click=move |_| keep()>"Keep my choices"</button>
                     <p role="alert">{move || problem.get()}</p>
                 </section>
             }

@@ -25,6 +25,9 @@ pub fn NormsCard(data: GroupData, me: String, group: Group, agreed: Memo<bool>) 
                 Ok(saved) => {
                     upsert(data.agreements, &saved);
                     problem.try_set(None);
+                    // "I agree" goes away with the question; focus stays at this place, on the norms
+                    // now agreed (the check-in box below is one Tab on), not lost to the page.
+                    crate::ui::routes::goals::focus_soon("group-norms-title");
                 }
                 Err(m) => {
                     problem.try_set(Some(m));

@@ -361,7 +361,8 @@ fn ReportForm(ctx: ThreadContext, post: Post) -> impl IntoView {
                     match write.await {
                         Ok(_) => {
                             ctx.reporting.try_set(None);
-                            ctx.notice.try_set(Some("Sent to your facilitator privately. The person who wrote it is not told who reported it.".into()));
+                            let sent = if crate::ui::sync::is_online() { "Sent to your facilitator privately." } else { "Kept on this device: it goes to your facilitator privately once you're online." };
+                            ctx.notice.try_set(Some(format!("{sent} The person who wrote it is not told who reported it.")));
                         }
                         Err(m) => {
                             problem.try_set(Some(m));

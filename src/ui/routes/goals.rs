@@ -104,12 +104,7 @@ fn is_pending<T>(l: &Loading<T>) -> bool {
 /// Focuses an element once the view has caught up with a change (the element may not exist yet).
 pub fn focus_soon(id: impl Into<String>) {
     let id = id.into();
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
+    request_animation_frame(move || platform::focus_by_id(&id));
 }
 
 /// Words announced after a goal moves, for people who cannot see the board change.

@@ -99,7 +99,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <input id="password" type="password" autocomplete="current-password"
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                     <div class="settings__actions">
-                        <button type="submit" disabled=busy>"Sign in"</button>
+                        <button type="submit" class="primary" disabled=busy>"Sign in"</button>
                         <button type="button" class="secondary" disabled=move || busy() || sync.account.with(Option::is_none)
                             on:click=move |_| sign_out_action()>"Sign out"</button>
                     </div>
