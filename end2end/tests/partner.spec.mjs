@@ -180,6 +180,11 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
   await expect(row(bob)).toContainText('No partner');
   await a.goto('/partner');
   await expect(a.getByRole('heading', { name: 'No partner yet' })).toBeVisible({ timeout: 40_000 });
+  // The ended pairing says so, and its check-ins stay readable (nothing to send to it any more).
+  await expect(a.getByRole('status').filter({ hasText: `Your pairing with ${bob.name} ended on` })).toBeVisible();
+  const past = a.getByRole('region', { name: 'Check-ins', exact: true });
+  await expect(past).toContainText('Tired but hopeful');
+  await expect(past.getByRole('button', { name: 'Send reply', exact: true })).toHaveCount(0);
   // Their check-ins stay on Alice's phone; nothing was deleted.
   await Promise.all(contexts.map((c) => c.close()));
 });

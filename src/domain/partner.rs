@@ -202,6 +202,13 @@ pub fn current_pairing<'a>(all: &'a [Pairing], me: &str, today: LocalDay) -> Opt
         .max_by(|a, b| a.started.cmp(&b.started).then_with(|| a.header.created_at.cmp(&b.header.created_at)).then_with(|| a.header.id.cmp(&b.header.id)))
 }
 
+/// The pairing `me` was last in, once it has ended (and none is current): its history stays readable.
+pub fn last_ended_pairing<'a>(all: &'a [Pairing], me: &str, today: LocalDay) -> Option<&'a Pairing> {
+    all.iter()
+        .filter(|p| p.ended.is_some_and(|e| e <= today) && p.members.iter().any(|m| m == me))
+        .max_by(|a, b| a.ended.cmp(&b.ended).then_with(|| a.header.updated_at.cmp(&b.header.updated_at)).then_with(|| a.header.id.cmp(&b.header.id)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Problems shared by every form that sends something to a partner or the facilitator
 
@@ -816,6 +823,20 @@ mod tests {
     }
     fn note(author: &str, at: &str) -> UrgentNote {
         send_urgent("", author, "p1", now(at), || format!("urgent-note:{at}")).unwrap()
+    }
+
+    #[test]
+    fn the_last_ended_pairing_is_the_one_that_ended_latest_and_names_me() {
+        let all = vec![
+            pairing("a", &["ana", "ben"], "2026-10-01", Some("2026-10-20")),
+            pairing("b", &["ana", "cy"], "2026-10-21", Some("2026-11-20")),
+            pairing("c", &["ben", "cy"], "2026-10-21", Some("2026-11-21")),
+            pairing("d", &["ana", "dee"], "2026-11-21", Some("2026-11-30")),
+        ];
+        let today = day("2026-11-22");
+        assert_eq!(last_ended_pairing(&all, "ana", today).map(|p| p.pair_id.as_str()), Some("b"), "d has not ended yet");
+        assert_eq!(last_ended_pairing(&all, "ben", today).map(|p| p.pair_id.as_str()), Some("c"));
+        assert_eq!(last_ended_pairing(&all, "eve", today), None);
     }
 
     #[test]

@@ -32,7 +32,14 @@ impl JsonValue for ReplyDraft {
 }
 
 #[component]
-pub fn PartnerHistory(data: PartnerData, me: String, pairing: Pairing) -> impl IntoView {
+pub fn PartnerHistory(
+    data: PartnerData,
+    me: String,
+    pairing: Pairing,
+    /// The pairing has ended: the check-ins and replies to read, nothing to send.
+    #[prop(optional)]
+    ended: bool,
+) -> impl IntoView {
     let storage = use_storage();
     let draft = use_draft::<ReplyDraft>("partner-reply");
     let problem = RwSignal::new(None::<String>);
@@ -110,6 +117,7 @@ pub fn PartnerHistory(data: PartnerData, me: String, pairing: Pairing) -> impl I
                             {(!c.how_im_doing.is_empty()).then(|| view! { <p><strong>"How I'm doing: "</strong>{c.how_im_doing.clone()}</p> })}
                             {(!c.goal_progress.is_empty()).then(|| view! { <p class="partner-entry__goals"><strong>"Progress on my goals: "</strong>{c.goal_progress.clone()}</p> })}
                             {(!c.need_this_week.is_empty()).then(|| view! { <p><strong>"What I need this week: "</strong>{c.need_this_week.clone()}</p> })}
+                            {(!ended).then(|| view! {
                             <div class="partner-entry__reactions">
                                 {Reaction::ALL.into_iter().map(|kind| {
                                     let (to, me_r) = (react_to.clone(), me_r.clone());
@@ -126,12 +134,14 @@ pub fn PartnerHistory(data: PartnerData, me: String, pairing: Pairing) -> impl I
                                     }
                                 }).collect_view()}
                             </div>
+                            })}
                             <ul class="partner-entry__replies" aria-label="Replies">
                                 {move || replies.with(|all| replies_to(all, &reply_to).into_iter().filter(|r| r.reaction.is_none()).map(|r: &PartnerReply| {
                                     let who = if r.author == me_name { "You".to_owned() } else { r.author.clone() };
                                     view! { <li><strong>{format!("{who}: ")}</strong>{r.text.clone()}</li> }
                                 }).collect_view())}
                             </ul>
+                            {(!ended).then(|| view! {
                             <div class="field partner-entry__reply">
                                 <label for=field_id.clone()>{if mine { "Add a note".to_owned() } else { format!("Reply to {who}") }}</label>
                                 <div class="add-tag__row">
@@ -141,6 +151,7 @@ pub fn PartnerHistory(data: PartnerData, me: String, pairing: Pairing) -> impl I
                                     <button type="button" class="secondary" on:click=move |_| reply(id.clone())>"Send reply"</button>
                                 </div>
                             </div>
+                            })}
                         </li>
                     }
                 }).collect_view()}

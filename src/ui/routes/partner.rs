@@ -3,7 +3,7 @@
 //! private way to ask for a different partner.
 
 use crate::domain::doc::Document;
-use crate::domain::partner::{current_pairing, Pairing, PartnerCheckIn, PartnerReply, UrgentNote, UrgentReceipt};
+use crate::domain::partner::{current_pairing, last_ended_pairing, Pairing, PartnerCheckIn, PartnerReply, UrgentNote, UrgentReceipt};
 use crate::ui::app::link;
 use crate::ui::components::partner_checkin_form::PartnerCheckInForm;
 use crate::ui::components::partner_history::PartnerHistory;
@@ -80,12 +80,22 @@ pub fn PartnerPage() -> impl IntoView {
                     </section>
                 }.into_any(),
                 (Some(_), false, _) => view! { <p class="loading">"Opening…"</p> }.into_any(),
-                (Some(_), true, None) => view! {
-                    <section class="card">
-                        <h2>"No partner yet"</h2>
-                        <p>"Your facilitator pairs people by what they are working on, how they like to talk and when they are free. Fill in the partner questionnaire if you haven't; your partner will show here once you're paired."</p>
-                    </section>
-                }.into_any(),
+                (Some(me), true, None) => {
+                    // A pairing that ended says so, and its check-ins stay readable.
+                    let ended = last_ended_pairing(&loaded(data.pairings), &me, today).cloned();
+                    view! {
+                        <section class="card">
+                            <h2>"No partner yet"</h2>
+                            {ended.as_ref().map(|p| {
+                                let others: Vec<&str> = p.partners_of(&me);
+                                let on = p.ended.map(|d| d.short_label()).unwrap_or_default();
+                                view! { <p role="status">{format!("Your pairing with {} ended on {on}. Your check-ins together are below.", names(&others))}</p> }
+                            })}
+                            <p>"Your facilitator pairs people by what they are working on, how they like to talk and when they are free. Fill in the partner questionnaire if you haven't; your partner will show here once you're paired."</p>
+                        </section>
+                        {ended.map(|p| view! { <PartnerHistory data me=me.clone() pairing=p ended=true /> })}
+                    }.into_any()
+                }
                 (Some(me), true, Some(p)) => {
                     let partners: Vec<String> = p.partners_of(&me).into_iter().map(str::to_owned).collect();
                     let who = names(&partners.iter().map(String::as_str).collect::<Vec<_>>());
