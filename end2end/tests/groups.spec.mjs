@@ -110,6 +110,35 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await contexts[2].setOffline(false);
   await expect(thread(a)).toContainText('Written with no signal', { timeout: 40_000 });
   await expect(a.getByText('Everyone has checked in.')).toBeVisible();
+
+  // Ana's second phone: the same post edited differently on both while offline. Both versions are kept and Ana
+  // chooses the words (one of them used to be dropped without a word).
+  const a2Context = await browser.newContext();
+  contexts.push(a2Context);
+  const a2 = await a2Context.newPage();
+  await signIn(a2, ana);
+  await a2.goto('/group');
+  const mine = (page) => thread(page).getByRole('article').filter({ hasText: 'Slept badly' });
+  await expect(mine(a2)).toBeVisible({ timeout: 60_000 });
+  await contexts[0].setOffline(true);
+  await a2Context.setOffline(true);
+  for (const [page, words] of [[a, 'Slept badly, then a walk with my sister'], [a2, 'Slept badly, then a long walk alone']]) {
+    await mine(page).getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Edit your post', exact: true }).fill(words);
+    await page.getByRole('button', { name: 'Save changes', exact: true }).click();
+    await expect(mine(page)).toContainText(words);
+  }
+  await contexts[0].setOffline(false);
+  await a2Context.setOffline(false);
+  const question = (page) => page.getByRole('region', { name: 'Changed on two devices', exact: true });
+  await expect(async () => {
+    await a.reload();
+    await expect(question(a)).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
+  await question(a).getByRole('radio', { name: 'Slept badly, then a long walk alone' }).check();
+  await question(a).getByRole('button', { name: 'Keep my choices', exact: true }).click();
+  await expect(question(a)).toBeHidden();
+  await expect(mine(a)).toContainText('Slept badly, then a long walk alone');
   // Ana changes her words; only an author may.
   const anasCheckIn = (page) => thread(page).getByRole('article').filter({ hasText: 'Slept badly' });
   await expect(anasCheckIn(b).getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0);

@@ -30,6 +30,7 @@ fn field_label(field: &str) -> &str {
         "in_the_way" => "What got in the way",
         "sober_since" => "Sober since",
         "week_start" => "My week starts on",
+        "text" => "Your words",
         other => other,
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::group_feed::{milestone_changes, milestone_post_id};
 use crate::domain::milestone::{Milestone, MilestoneKind};
 use crate::domain::progress::Progress;
 use crate::store::{Op, Store};
+use crate::ui::components::conflict_choice::ConflictChoice;
 use crate::ui::components::group_norms::NormsCard;
 use crate::ui::components::group_round::RoundCard;
 use crate::ui::components::group_sessions::SessionCard;
@@ -196,6 +197,19 @@ pub fn GroupPage() -> impl IntoView {
     }
 }
 
+/// A post of mine changed differently on two of my devices: the choice of words, as for every
+/// other document (sync keeps both versions; without this, one edit was silently not shown).
+#[component]
+fn MyPostConflicts(data: GroupData, me: String, group_id: String) -> impl IntoView {
+    let ids = Memo::new(move |_| {
+        data.posts.with(|l| match l {
+            Loading::Ready(l) => l.docs.iter().filter(|p| p.author == me && p.group_id == group_id && p.extra.contains_key("_conflicts")).map(|p| p.header.id.clone()).collect(),
+            _ => Vec::new(),
+        })
+    });
+    move || ids.get().into_iter().map(|id| view! { <ConflictChoice id what="One of your group posts" /> }).collect_view()
+}
+
 /// One group, for one member.
 #[component]
 fn GroupScreen(data: GroupData, me: String, group: Group) -> impl IntoView {
@@ -211,6 +225,7 @@ fn GroupScreen(data: GroupData, me: String, group: Group) -> impl IntoView {
         <NormsCard data me=me.clone() group=group.clone() agreed />
         <SessionCard data me=me.clone() group=group.clone() />
         {member.then(|| view! { <RoundCard data me=me.clone() group=group.clone() agreed /> })}
+        <MyPostConflicts data me=me.clone() group_id=group.group_id.clone() />
         <GroupThread data me=me.clone() group=group.clone() agreed />
     }
 }
