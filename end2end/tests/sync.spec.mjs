@@ -58,6 +58,10 @@ test('a mood logged offline on one phone shows on the other after reconnecting',
     return JSON.stringify(all) + JSON.stringify(localStorage) + JSON.stringify(sessionStorage);
   });
   expect(stored).not.toContain(user.password);
+  // Opened straight after a reload, Settings shows the account signed in (it showed an empty form).
+  await a.reload();
+  await expect(a.getByRole('textbox', { name: 'Username', exact: true })).toHaveValue(user.name);
+  await expect(a.getByRole('textbox', { name: 'Server address', exact: true })).toHaveValue(BACKEND_URL);
 
   await phoneA.setOffline(true);
   const note = `Offline walk ${Date.now()}`;

@@ -41,6 +41,17 @@ pub fn SettingsPage() -> impl IntoView {
     let username = RwSignal::new(sync.account.get_untracked().map(|a| a.username).unwrap_or_default());
     let password = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
+    // The account is read from the device just after the app opens: opened first (a reload here),
+    // the form fills in when it arrives instead of staying empty. A render effect, as in storage.rs.
+    let fill = RenderEffect::new(move |_: Option<()>| {
+        if let Some(a) = sync.account.get() {
+            if server.with_untracked(String::is_empty) && username.with_untracked(String::is_empty) {
+                server.set(a.server);
+                username.set(a.username);
+            }
+        }
+    });
+    on_cleanup(move || drop(fill));
 
     // One counter for both buttons: either disables them while it runs.
     let saves = Saves::new();
