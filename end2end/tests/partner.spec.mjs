@@ -166,6 +166,9 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
   await a.getByRole('textbox', { name: 'Reason (optional)', exact: true }).fill('Our times never line up');
   await a.getByRole('button', { name: 'Send request', exact: true }).click();
   await expect(a.getByText('Sent privately to your facilitator')).toBeVisible();
+  // A later visit says the request went, and when.
+  await a.reload();
+  await expect(a.getByRole('status').filter({ hasText: /^You asked on .+ at \d\d:\d\d\. Your facilitator has it/ })).toBeVisible();
   const requests = f.getByRole('list', { name: 'Re-pair requests', exact: true });
   await expect(async () => {
     await f.getByRole('button', { name: 'Refresh', exact: true }).click();

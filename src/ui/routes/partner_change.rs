@@ -2,8 +2,8 @@
 //! It goes to the care database only (never to the pair's), so the partner does not see it.
 
 use crate::domain::doc::Audience;
-use crate::domain::partner::{current_pairing, request_repair, Pairing, REPAIR_REQUEST_TYPE};
-use crate::domain::time::hhmm_at;
+use crate::domain::partner::{current_pairing, request_repair, Pairing, RepairRequest, REPAIR_REQUEST_TYPE};
+use crate::domain::time::{hhmm_at, Now};
 use crate::ui::app::link;
 use crate::ui::components::save_status::{status_of, FormFooter, Saves};
 use crate::ui::draft::use_draft;
@@ -19,6 +19,19 @@ pub fn PartnerChangePage() -> impl IntoView {
     let sync = use_sync();
     let pairings = RwSignal::new(Loading::<DocList<Pairing>>::Pending);
     load_docs_into(storage, pairings);
+    let requests = RwSignal::new(Loading::<DocList<RepairRequest>>::Pending);
+    load_docs_into(storage, requests);
+    // My latest request about the pairing I am in now (or, with none, since it ended): said on a later
+    // visit, so nobody wonders whether it went.
+    let earlier = move || {
+        let now = platform::now();
+        let me = sync.account.get().map(|a| a.username).unwrap_or_default();
+        let pair_id = current_pairing(&loaded(pairings), &me, now.local_day()).map(|p| p.pair_id.clone()).unwrap_or_default();
+        loaded(requests).into_iter().filter(|r| r.author == me && r.pair_id == pair_id).max_by_key(|r| r.at).map(|r| {
+            let seen = Now { at: r.at, utc_offset_minutes: now.utc_offset_minutes };
+            format!("You asked on {} at {}. Your facilitator has it; you can add more here.", seen.local_day().short_label(), seen.local_hhmm())
+        })
+    };
     let draft = use_draft::<String>("repair-request");
     let problems = RwSignal::new(Vec::<String>::new());
     let sent = RwSignal::new(None::<String>);
@@ -50,6 +63,7 @@ pub fn PartnerChangePage() -> impl IntoView {
         <div class="page partner-change">
             <h1>"Ask for a different partner"</h1>
             <p>"Sometimes a pairing isn't a fit, and that's okay. This goes to your facilitator only — your partner does not see it."</p>
+            {move || earlier().map(|m| view! { <p class="notice" role="status">{m}</p> })}
             <form class="card" on:submit=move |ev| {
                 ev.prevent_default();
                 save(draft.value.get_untracked());
