@@ -430,7 +430,13 @@ fn explain(a: &Profile, b: &Profile, m: &Measure) -> Compatibility {
             "Language",
             m.language,
             LANGUAGE_MAX,
-            if languages.is_empty() { "No language in common".to_owned() } else { format!("Both speak {}", and_list(&languages)) },
+            if languages.is_empty() {
+                "No language in common".to_owned()
+            } else {
+                // Languages are compared lowercased; said as names ("English", not "english").
+                let named: Vec<String> = languages.iter().map(|l| upper_first(l)).collect();
+                format!("Both speak {}", and_list(&named.iter().map(String::as_str).collect::<Vec<_>>()))
+            },
         ),
     ];
     let mut blocked = Vec::new();
@@ -656,6 +662,15 @@ fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A language's name as a name: an ASCII first letter made capital (others have no case to change).
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
         None => String::new(),
     }
 }
@@ -1558,7 +1573,7 @@ mod tests {
                 ("Tone", 5, 5, "Both like a gentle approach"),
                 ("How often", 5, 10, "One wants to check in weekly, the other daily"),
                 ("Free times", 15, 15, "Free at the same times for 10 hours a week"),
-                ("Language", 10, 10, "Both speak english"),
+                ("Language", 10, 10, "Both speak English"),
             ]
         );
         assert_eq!((c.total, c.blocked.as_deref()), (83, None));
