@@ -254,6 +254,8 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await hostile(a).getByRole('textbox', { name: "What's wrong? (optional)", exact: true }).fill('Looks like an attack');
   await hostile(a).getByRole('button', { name: 'Send report', exact: true }).click();
   await expect(a.getByText('Sent to your facilitator privately.')).toBeVisible();
+  // The form closed; the confirmation has focus, so it is in view and read out.
+  await expect(a.getByRole('status').filter({ hasText: 'Sent to your facilitator privately.' })).toBeFocused();
   await expect(async () => {
     await f.getByRole('button', { name: 'Refresh', exact: true }).click();
     await expect(card).toContainText('Looks like an attack', { timeout: 2_000 });

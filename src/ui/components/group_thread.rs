@@ -85,7 +85,7 @@ pub fn GroupThread(data: GroupData, me: String, group: Group, agreed: Memo<bool>
     view! {
         <section class="card group-thread" aria-labelledby="group-thread-title">
             <h2 id="group-thread-title">"Group thread"</h2>
-            <p class="notice" role="status">{move || ctx.notice.get()}</p>
+            <p class="notice" role="status" id="group-thread-notice" tabindex="-1">{move || ctx.notice.get()}</p>
             <p role="alert">{move || ctx.problem.get()}</p>
             {move || (start.get() > 0).then(|| view! {
                 <button type="button" class="secondary" on:click=move |_| pages.update(|p| *p += 1)>{move || {
@@ -363,6 +363,8 @@ fn ReportForm(ctx: ThreadContext, post: Post) -> impl IntoView {
                             ctx.reporting.try_set(None);
                             let sent = if crate::ui::sync::is_online() { "Sent to your facilitator privately." } else { "Kept on this device: it goes to your facilitator privately once you're online." };
                             ctx.notice.try_set(Some(format!("{sent} The person who wrote it is not told who reported it.")));
+                            // The form closes; the notice (at the top of the thread, maybe off screen) takes focus.
+                            crate::ui::routes::goals::focus_soon("group-thread-notice");
                         }
                         Err(m) => {
                             problem.try_set(Some(m));
