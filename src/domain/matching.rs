@@ -434,7 +434,7 @@ fn explain(a: &Profile, b: &Profile, m: &Measure) -> Compatibility {
                 "No language in common".to_owned()
             } else {
                 // Languages are compared lowercased; said as names ("English", not "english").
-                let named: Vec<String> = languages.iter().map(|l| upper_first(l)).collect();
+                let named: Vec<String> = languages.iter().map(|l| recase_first(l, char::to_ascii_uppercase)).collect();
                 format!("Both speak {}", and_list(&named.iter().map(String::as_str).collect::<Vec<_>>()))
             },
         ),
@@ -625,9 +625,9 @@ impl<'a> Pool<'a> {
                     let joined = format!(
                         "{nt} joined {na} and {nb} as a trio: {} with {na} ({}), {} with {nb} ({})",
                         ca.total,
-                        lower_first(&top_reason(&ca)),
+                        recase_first(&top_reason(&ca), char::to_ascii_lowercase),
                         cb.total,
-                        lower_first(&top_reason(&cb))
+                        recase_first(&top_reason(&cb), char::to_ascii_lowercase)
                     );
                     let mut reasons = vec![joined];
                     reasons.extend(positive_reasons(&c));
@@ -656,21 +656,13 @@ impl<'a> Pool<'a> {
     }
 }
 
-/// "Both speak english" inside a sentence: only an ASCII first letter changes, which is all the
-/// reasons built here start with.
-fn lower_first(s: &str) -> String {
+/// The first letter recased, ASCII only, which is all these words need: a reason inside a sentence
+/// ("both speak English", `char::to_ascii_lowercase`), a language as a name ("English",
+/// `char::to_ascii_uppercase`; letters of other scripts have no case to change).
+fn recase_first(s: &str, recase: fn(&char) -> char) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) => c.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
-/// A language's name as a name: an ASCII first letter made capital (others have no case to change).
-fn upper_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
+        Some(c) => recase(&c).to_string() + chars.as_str(),
         None => String::new(),
     }
 }
