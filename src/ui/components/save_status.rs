@@ -137,13 +137,26 @@ pub fn FormFooter(
     view! {
         <Problems problems=problems />
         <div class="form-actions">
-            // aria-disabled, not disabled: a disabled button loses focus (it falls to the page), so a
-            // keyboard or screen-reader user would be thrown to the top after every save. While busy,
-            // a press (or Enter in a field, which presses this button) does nothing.
-            <button type="submit" class="primary" aria-disabled=move || busy.get().then_some("true")
-                on:click=move |ev| if busy.get_untracked() { ev.prevent_default() }>{label}</button>
+            <SubmitButton label busy />
             <SaveStatus status=status />
         </div>
+    }
+}
+
+/// A form's submit button, marked unavailable while `busy`.
+///
+/// aria-disabled, not disabled: a disabled button loses focus (it falls to the page), so a keyboard
+/// or screen-reader user would be thrown to the top after every save. While busy, a press (or Enter
+/// in a field, which presses this button) does nothing.
+#[component]
+pub fn SubmitButton(
+    /// The button's words, e.g. "Save mood".
+    label: &'static str,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="primary" aria-disabled=move || busy.get().then_some("true")
+            on:click=move |ev| if busy.get_untracked() { ev.prevent_default() }>{label}</button>
     }
 }
 

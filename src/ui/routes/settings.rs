@@ -3,7 +3,7 @@
 
 use crate::sync::account::{sign_in, sign_out};
 use crate::sync::protocol::SyncError;
-use crate::ui::components::save_status::Saves;
+use crate::ui::components::save_status::{Saves, SubmitButton};
 use crate::ui::fetch_transport::FetchTransport;
 use crate::ui::platform;
 use crate::ui::storage::use_storage;
@@ -110,7 +110,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <input id="password" type="password" autocomplete="current-password"
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                     <div class="settings__actions">
-                        <button type="submit" class="primary" disabled=busy>"Sign in"</button>
+                        <SubmitButton label="Sign in" busy=Signal::derive(busy) />
                         <button type="button" class="secondary" disabled=move || busy() || sync.account.with(Option::is_none)
                             on:click=move |_| sign_out_action()>"Sign out"</button>
                     </div>
