@@ -37,12 +37,13 @@ pub fn SettingsPage() -> impl IntoView {
     platform::set_title("Settings");
     let storage = use_storage();
     let sync = use_sync();
-    let server = RwSignal::new(sync.account.get_untracked().map(|a| a.server).unwrap_or_default());
-    let username = RwSignal::new(sync.account.get_untracked().map(|a| a.username).unwrap_or_default());
+    let server = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
-    // The account is read from the device just after the app opens: opened first (a reload here),
-    // the form fills in when it arrives instead of staying empty. A render effect, as in storage.rs.
+    // The form shows the signed-in account: at once (a render effect's first run is immediate), or,
+    // opened first (a reload here), when the account has been read from the device just after the
+    // app opens. A render effect, as in storage.rs.
     let fill = RenderEffect::new(move |_: Option<()>| {
         if let Some(a) = sync.account.get() {
             if server.with_untracked(String::is_empty) && username.with_untracked(String::is_empty) {
