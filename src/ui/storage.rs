@@ -217,6 +217,25 @@ pub fn save_docs<D: crate::domain::doc::Document>(storage: AppStorage, mut docs:
     }
 }
 
+/// Documents of two types and any other ops in one batch, so they land together or not at all,
+/// each given back with the revision the store made for it (a later edit is made from that one).
+pub async fn apply_docs<S, A, B>(store: &S, mut a: Vec<A>, mut b: Vec<B>, also: Vec<crate::store::Op>) -> Result<(Vec<A>, Vec<B>), StoreError>
+where
+    S: crate::store::Store,
+    A: crate::domain::doc::Document,
+    B: crate::domain::doc::Document,
+{
+    use crate::domain::doc::encode;
+    use crate::store::Op;
+    let mut ops: Vec<Op> = a.iter().map(|d| Op::PutDoc(encode(d))).chain(b.iter().map(|d| Op::PutDoc(encode(d)))).collect();
+    ops.extend(also);
+    let applied = store.apply(ops).await?;
+    for h in a.iter_mut().map(|d| d.header_mut()).chain(b.iter_mut().map(|d| d.header_mut())) {
+        h.rev = applied.rev_of(&h.id).map(str::to_owned);
+    }
+    Ok((a, b))
+}
+
 /// Puts saved documents into a loaded list, replacing older versions of the same ids.
 pub fn upsert<D>(list: RwSignal<Loading<DocList<D>>>, saved: &[D])
 where

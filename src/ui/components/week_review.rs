@@ -12,6 +12,13 @@ use crate::ui::platform;
 use crate::ui::storage::{loaded, save_docs, upsert, use_storage, DocList, Loading};
 use leptos::prelude::*;
 
+/// Writes the review's documents, the goals it moves to Done and the draft's deletion in one batch:
+/// never a review saved as done while its goal stays on the board. Both come back with their new
+/// revisions (the board's next move of a goal is made from it).
+pub async fn write_review<S: crate::store::Store>(store: &S, reviews: Vec<Review>, done: Vec<Goal>, clear_draft: crate::store::Op) -> Result<(Vec<Review>, Vec<Goal>), crate::store::StoreError> {
+    crate::ui::storage::apply_docs(store, reviews, done, vec![clear_draft]).await
+}
+
 fn blank(d: &ReviewDraft) -> bool {
     d.entries.iter().all(|e| e.outcome.is_none() && e.helped.trim().is_empty() && e.in_the_way.trim().is_empty())
 }
@@ -50,21 +57,23 @@ pub fn WeekReview(
             Ok(docs) => {
                 // A goal answered "Done" moves to Done on the board too.
                 let done = done_by_review(&docs, &loaded(goals), now);
-                let write = save_docs(storage, docs, vec![draft.delete_op()]);
-                let write_done = (!done.is_empty()).then(|| save_docs(storage, done, Vec::new()));
+                let sync = use_context::<crate::ui::sync::SyncContext>();
+                let clear = draft.delete_op();
                 saves.run(async move {
-                    match write.await {
-                        Ok(saved) => {
+                    let written = match storage.store() {
+                        Ok(store) => write_review(&*store, docs, done, clear).await.map_err(|e| e.user_message()),
+                        Err(e) => Err(e.user_message()),
+                    };
+                    match written {
+                        Ok((saved, moved)) => {
+                            if let Some(sync) = sync {
+                                sync.changed();
+                            }
                             problems.set(Vec::new());
                             upsert(reviews, &saved);
+                            upsert(goals, &moved);
                             let at = saved.first().map(|r| hhmm_at(r.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                             draft.after_save(&submitted, true, at);
-                            if let Some(moving) = write_done {
-                                match moving.await {
-                                    Ok(moved) => upsert(goals, &moved),
-                                    Err(m) => problems.set(vec![format!("The review is saved, but its done goals could not be moved to Done: {m}")]),
-                                }
-                            }
                         }
                         Err(m) => problems.set(vec![m]),
                     }
@@ -188,5 +197,66 @@ pub fn WeekReview(
             }}
             <p role="alert">{move || carry_problem.get()}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::doc::{decode, encode, JsonValue};
+    use crate::domain::goal::{save_goal, Column, GoalDraft};
+    use crate::domain::review::REVIEW_TYPE;
+    use crate::domain::time::{LocalDay, Now, Timestamp};
+    use crate::store::memory::MemoryStore;
+    use crate::store::{Op, Store};
+
+    fn now(s: &str) -> Now {
+        Now { at: Timestamp::parse_rfc3339(s).unwrap(), utc_offset_minutes: 0 }
+    }
+
+    /// A goal of the week of 16 Nov saved in `store`, a review calling it done, and the goal moved to Done.
+    async fn reviewed(store: &MemoryStore) -> (Vec<Review>, Vec<Goal>) {
+        let week = LocalDay::parse("2026-11-16").unwrap();
+        let draft = GoalDraft { title: "Call my sister".into(), ..Default::default() };
+        let goal = save_goal(None, &draft, week, now("2026-11-16T09:00:00Z"), || "goal:a".into()).unwrap();
+        store.apply(vec![Op::PutDoc(encode(&goal))]).await.unwrap();
+        let goals = vec![goal.clone()];
+        let answers = ReviewDraft { week: Some(week), entries: vec![ReviewEntryDraft { goal_id: "goal:a".into(), outcome: Some(Outcome::Done), ..Default::default() }] };
+        store.put_draft(draft_keys::REVIEW, &answers.to_json()).await.unwrap();
+        let at = now("2026-11-22T18:00:00Z");
+        let reviews = save_review(&answers, &goals, &[], at).unwrap();
+        let done = done_by_review(&reviews, &goals, at);
+        (reviews, done)
+    }
+
+    #[test]
+    fn the_review_and_the_goals_it_moves_to_done_land_together_with_their_new_revisions() {
+        futures_executor::block_on(async {
+            let store = MemoryStore::new();
+            let (reviews, done) = reviewed(&store).await;
+            let (saved, moved) = write_review(&store, reviews, done, Op::DeleteDraft(draft_keys::REVIEW.into())).await.unwrap();
+            let goal = decode::<Goal>(&store.get_doc("goal:a").await.unwrap().unwrap()).unwrap();
+            assert_eq!(goal.column(), Column::Done);
+            assert_eq!(moved[0].header.rev, goal.header.rev, "the board's goal carries its new revision: the next move is made from it");
+            let review = decode::<Review>(&store.get_doc(&saved[0].header.id).await.unwrap().unwrap()).unwrap();
+            assert_eq!((review.header.doc_type.as_str(), &saved[0].header.rev), (REVIEW_TYPE, &review.header.rev));
+            assert_eq!(store.get_draft(draft_keys::REVIEW).await, Ok(None));
+        });
+    }
+
+    #[test]
+    fn when_a_goal_cannot_be_moved_the_review_is_not_saved_either() {
+        futures_executor::block_on(async {
+            let store = MemoryStore::new();
+            let (reviews, mut done) = reviewed(&store).await;
+            // A goal the store refuses (here: it has lost its id).
+            done[0].header.id.clear();
+            let review_id = reviews[0].header.id.clone();
+            assert!(write_review(&store, reviews, done, Op::DeleteDraft(draft_keys::REVIEW.into())).await.is_err());
+            assert_eq!(store.get_doc(&review_id).await, Ok(None), "no review saved while its goal stays where it was");
+            assert!(store.get_draft(draft_keys::REVIEW).await.unwrap().is_some(), "the answers are still kept as a draft");
+            let goal = decode::<Goal>(&store.get_doc("goal:a").await.unwrap().unwrap()).unwrap();
+            assert_eq!(goal.column(), Column::ThisWeek);
+        });
     }
 }
