@@ -86,6 +86,11 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   }
 
   // The round: Ana and Ben check in online; Cy offline, kept on her phone and sent when she is back.
+  // "Post" with nothing written takes Ana back to her check-in, marked.
+  await a.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(a.getByRole('textbox', { name: 'My check-in', exact: true })).toBeFocused();
+  await expect(a.getByRole('textbox', { name: 'My check-in', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(a.getByRole('textbox', { name: 'My check-in', exact: true })).toHaveAccessibleDescription(/there's nothing to post yet/);
   await a.getByRole('textbox', { name: 'My check-in', exact: true }).fill('Slept badly, but I went for a walk');
   await a.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(a.getByText("You've checked in for this session. Thank you.")).toBeVisible();
@@ -236,6 +241,9 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await c.getByRole('button', { name: 'Post reply', exact: true }).click();
   await expect(c.getByRole('alert').filter({ hasText: 'Your post is 4001 characters long' })).toBeVisible();
   await expect(reply).toHaveValue('x'.repeat(4001));
+  await expect(reply).toBeFocused();
+  await expect(reply).toHaveAttribute('aria-invalid', 'true');
+  await expect(reply).toHaveAccessibleDescription(/Your post is 4001 characters long/);
   await reply.fill(HOSTILE.join('\n'));
   await c.getByRole('button', { name: 'Post reply', exact: true }).click();
   const hostile = (page) => thread(page).getByRole('article').filter({ hasText: 'onerror' });
@@ -251,7 +259,14 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
 
   // Ana reports it; only the facilitator sees the report, and hides the post: gone for Ana, marked for Cy.
   await hostile(a).getByRole('button', { name: 'Report', exact: true }).click();
-  await hostile(a).getByRole('textbox', { name: "What's wrong? (optional)", exact: true }).fill('Looks like an attack');
+  // A reason too long to keep takes Ana back to it.
+  const reason = hostile(a).getByRole('textbox', { name: "What's wrong? (optional)", exact: true });
+  await reason.fill('x'.repeat(1001));
+  await hostile(a).getByRole('button', { name: 'Send report', exact: true }).click();
+  await expect(reason).toBeFocused();
+  await expect(reason).toHaveAttribute('aria-invalid', 'true');
+  await expect(reason).toHaveAccessibleDescription(/The reason is 1001 characters long/);
+  await reason.fill('Looks like an attack');
   await hostile(a).getByRole('button', { name: 'Send report', exact: true }).click();
   await expect(a.getByText('Sent to your facilitator privately.')).toBeVisible();
   // The form closed; the confirmation has focus, so it is in view and read out.

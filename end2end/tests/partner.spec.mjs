@@ -80,14 +80,23 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
     await expect(page.getByText('Check-ins: Weekly')).toBeVisible();
   }
 
-  // Alice's check-in reaches Bob.
+  // Alice's check-in reaches Bob. Sent with nothing written, it takes her to the first part, marked.
+  await a.getByRole('button', { name: 'Send check-in', exact: true }).click();
+  await expect(a.getByRole('textbox', { name: "How I'm doing", exact: true })).toBeFocused();
+  await expect(a.getByRole('textbox', { name: "How I'm doing", exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(a.getByRole('textbox', { name: "How I'm doing", exact: true })).toHaveAccessibleDescription(/Write at least one line/);
   await a.getByRole('textbox', { name: "How I'm doing", exact: true }).fill('Tired but hopeful');
   await a.getByRole('textbox', { name: 'What I need this week', exact: true }).fill('A text on Thursday');
   await a.getByRole('button', { name: 'Send check-in', exact: true }).click();
   const bobsList = b.getByRole('list', { name: 'Partner check-ins', exact: true });
   await expect(bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' })).toBeVisible({ timeout: 40_000 });
   await expect(a.getByText('Next check-in: Done for this week')).toBeVisible();
-  // Bob encourages it.
+  // Bob encourages it. An empty reply takes him to the reply field.
+  await bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('button', { name: 'Send reply', exact: true }).click();
+  const bobsReply = bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('textbox', { name: `Reply to ${alice.name}`, exact: true });
+  await expect(bobsReply).toBeFocused();
+  await expect(bobsReply).toHaveAttribute('aria-invalid', 'true');
+  await expect(bobsReply).toHaveAccessibleDescription(/Write at least one line/);
   await bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('button', { name: 'Encourage' }).click();
   await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true }).getByRole('button', { name: /Encourage 1/ })).toBeVisible({ timeout: 40_000 });
 

@@ -138,12 +138,15 @@ test('a form that cannot be saved takes the person to the first thing to fix', a
   await page.getByRole('button', { name: 'Save goal', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: /title/i })).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Goal title', exact: true })).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Goal title', exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('textbox', { name: 'Goal title', exact: true })).toHaveAccessibleDescription(/Give the goal a title/);
 
   // The partner questionnaire lists its problems at the end: focus goes to the first unanswered part.
   await page.goto('/partner/questionnaire');
   await page.getByRole('button', { name: 'Save questionnaire', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Choose your track' })).toBeVisible();
   await expect(page.getByRole('group', { name: 'My program track', exact: true })).toBeFocused();
+  await expect(page.getByRole('group', { name: 'My program track', exact: true })).toHaveAccessibleDescription(/Choose your track/);
   await page.getByRole('radio', { name: 'Both', exact: true }).check();
   await page.getByRole('button', { name: 'Save questionnaire', exact: true }).click();
   await expect(page.getByRole('group', { name: 'Ways I like to talk', exact: true })).toBeFocused();

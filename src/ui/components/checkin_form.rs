@@ -1,8 +1,8 @@
 //! Today's check-in: how I feel, a win, a challenge. Kept as a draft on every keystroke;
 //! "Save check-in" makes (or updates) today's check-in.
 
-use super::save_status::{status_of, FormFooter, Saves};
-use crate::domain::checkin::{save_checkin, CheckIn, CheckInDraft};
+use super::save_status::{status_of, FormFooter, FormProblems, Saves};
+use crate::domain::checkin::{save_checkin, CheckIn, CheckInDraft, CheckInProblem};
 use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
 use crate::domain::mood::MoodEntry;
@@ -12,6 +12,20 @@ use crate::ui::draft::use_draft_then;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs, use_storage};
 use leptos::prelude::*;
+
+/// The field where a problem is fixed.
+fn field_of(p: &CheckInProblem) -> Option<String> {
+    let id = match p {
+        CheckInProblem::Empty => "checkin-feel",
+        CheckInProblem::TooLong(t) => match t.field {
+            "A win" => "checkin-win",
+            "A challenge" => "checkin-challenge",
+            _ => "checkin-feel",
+        },
+        CheckInProblem::NotToday { .. } => return None,
+    };
+    Some(id.to_owned())
+}
 
 #[component]
 pub fn CheckInForm(
@@ -39,7 +53,7 @@ pub fn CheckInForm(
             platform::mark("tandem:today-ready");
         }),
     );
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     // A newer version from another device shows at once if nothing was typed over the one shown;
     // otherwise the words typed stay, and saving them merges with the newer version (field by field,
     // from the revision they were typed over), so neither edit is lost.
@@ -67,27 +81,34 @@ pub fn CheckInForm(
         saves.run(async move {
             let result = async {
                 let now = platform::now();
-                let store = storage.store().map_err(|e| vec![e.user_message()])?;
+                let store = storage.store().map_err(|e| e.user_message())?;
                 let moods = load_docs::<MoodEntry>(storage).await.map(|l| l.docs).unwrap_or_default();
                 let mood_today = moods.iter().filter(|m| m.day == now.local_day()).max_by_key(|m| m.header.created_at).map(|m| m.score);
                 let existing = saved.try_get_untracked().flatten().filter(|c| c.day == now.local_day());
-                let mut checkin = save_checkin(existing.as_ref(), &submitted, mood_today, now).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-                let applied = store.apply(vec![Op::PutDoc(encode(&checkin)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
+                let mut checkin = match save_checkin(existing.as_ref(), &submitted, mood_today, now) {
+                    Ok(c) => c,
+                    Err(ps) => {
+                        problems.refuse(&ps, field_of);
+                        return Ok(None);
+                    }
+                };
+                let applied = store.apply(vec![Op::PutDoc(encode(&checkin)), draft.delete_op()]).await.map_err(|e| e.user_message())?;
                 // The next edit today is made from this revision, not the one before it.
                 checkin.header.rev = applied.rev_of(&checkin.header.id).map(str::to_owned);
-                Ok::<_, Vec<String>>(checkin)
+                Ok::<_, String>(Some(checkin))
             }
             .await;
             match result {
-                Ok(checkin) => {
-                    problems.set(Vec::new());
+                Ok(Some(checkin)) => {
+                    problems.clear();
                     saved.set(Some(checkin.clone()));
                     // The indicator's time comes from the saved check-in (`saved_at`), so none is passed.
                     draft.after_save(&submitted, false, String::new());
                     // try_run: the screen may have closed while saving (run would panic).
                     on_saved.try_run(checkin);
                 }
-                Err(ps) => problems.set(ps),
+                Ok(None) => {}
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -103,7 +124,7 @@ pub fn CheckInForm(
             <div class="field">
                 <label for=id>{label}</label>
                 <p class="hint" id=format!("{id}-hint")>{hint}</p>
-                <textarea id=id rows="2" aria-describedby=format!("{id}-hint")
+                <textarea id=id rows="2" aria-invalid=problems.invalid(id) aria-describedby=problems.described(id, Some(format!("{id}-hint")))
                     prop:value=draft.text(get)
                     prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| {

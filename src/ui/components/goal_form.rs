@@ -1,7 +1,7 @@
 //! "New goal" and the goal form: title, why it matters (one of my values), steps, a due day in the
 //! week and who sees it. Kept as a draft on every keystroke; "Save goal" makes or updates the goal.
 
-use super::save_status::{status_of, FormFooter, Saves};
+use super::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::domain::doc::Audience;
 use crate::domain::goal::{save_goal, Goal, GoalDraft, GoalProblem, GOAL_TYPE};
 use crate::domain::time::hhmm_at;
@@ -29,7 +29,7 @@ pub fn GoalForm(
     on_saved: Callback<Vec<Goal>>,
 ) -> impl IntoView {
     let storage = use_storage();
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let saves = Saves::new();
     let editing = move || draft.value.with(|d| d.editing.clone()).and_then(|id| loaded(goals).into_iter().find(|g| g.header.id == id));
     // The goal's own week when editing; this week for a new goal.
@@ -40,17 +40,21 @@ pub fn GoalForm(
         let goal = match result {
             Ok(goal) => goal,
             Err(ps) => {
-                problems.set(ps.iter().map(ToString::to_string).collect());
-                // Take the person to the first thing to fix.
-                let field = ps.iter().find_map(|p| match p {
-                    GoalProblem::NoTitle => Some("goal-title"),
-                    GoalProblem::TooManySteps { .. } => Some("goal-steps"),
-                    GoalProblem::DueOutsideWeek => Some("goal-due"),
-                    GoalProblem::TooLong(_) | GoalProblem::Gone => None,
+                // Listed at the end; the person is taken to the first thing to fix.
+                problems.refuse(&ps, |p| {
+                    let id = match p {
+                        GoalProblem::NoTitle => "goal-title",
+                        GoalProblem::TooManySteps { .. } => "goal-steps",
+                        GoalProblem::DueOutsideWeek => "goal-due",
+                        GoalProblem::TooLong(t) => match t.field {
+                            "Why it matters" => "goal-why",
+                            "A step" => "goal-steps",
+                            _ => "goal-title",
+                        },
+                        GoalProblem::Gone => return None,
+                    };
+                    Some(id.to_owned())
                 });
-                if let Some(id) = field {
-                    platform::focus_by_id(id);
-                }
                 return;
             }
         };
@@ -58,13 +62,13 @@ pub fn GoalForm(
         saves.run(async move {
             match write.await {
                 Ok(saved) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = saved.first().map(|g| hhmm_at(g.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                     draft.after_save(&submitted, true, at);
                     on_saved.try_run(saved);
                     focus_soon("new-goal");
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -82,7 +86,7 @@ pub fn GoalForm(
             match result {
                 Ok(_) => {
                     confirm_delete.set(false);
-                    problems.set(Vec::new());
+                    problems.clear();
                     goals.update(|l| if let Loading::Ready(l) = l { l.docs.retain(|g| g.header.id != id) });
                     draft.replace(GoalDraft::default());
                     if let Some(sync) = sync {
@@ -90,7 +94,7 @@ pub fn GoalForm(
                     }
                     focus_soon("new-goal");
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -122,14 +126,15 @@ pub fn GoalForm(
                         <div class="field">
                             <label for="goal-title">"Goal title"</label>
                             <p class="hint" id="goal-title-hint">"Something you can do this week, said simply — “Call my sister”."</p>
-                            <input id="goal-title" type="text" autocomplete="off" aria-describedby="goal-title-hint"
+                            <input id="goal-title" type="text" autocomplete="off"
+                                aria-invalid=problems.invalid("goal-title") aria-describedby=problems.described("goal-title", Some("goal-title-hint".into()))
                                 prop:value=draft.text(|d| &d.title)
                                 prop:disabled=move || !draft.ready.get()
                                 on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.title = v) } />
                         </div>
                         <div class="field">
                             <label for="goal-why">"Why it matters"</label>
-                            <select id="goal-why" on:change=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.why = v) }>
+                            <select id="goal-why" aria-invalid=problems.invalid("goal-why") aria-describedby=problems.described("goal-why", None) on:change=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.why = v) }>
                                 <option value="" selected=move || draft.value.with(|d| d.why.is_empty())>"Not linked to a value"</option>
                                 {move || value_options().into_iter().map(|name| {
                                     let chosen = name.clone();
@@ -142,14 +147,14 @@ pub fn GoalForm(
                         </div>
                         <div class="field">
                             <label for="goal-steps">"Steps (optional, one per line)"</label>
-                            <textarea id="goal-steps" rows="3"
+                            <textarea id="goal-steps" rows="3" aria-invalid=problems.invalid("goal-steps") aria-describedby=problems.described("goal-steps", None)
                                 prop:value=draft.text(|d| &d.steps)
                                 prop:disabled=move || !draft.ready.get()
                                 on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.steps = v) } />
                         </div>
                         <div class="field">
                             <label for="goal-due">"Due day"</label>
-                            <select id="goal-due" on:change=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.due = v) }>
+                            <select id="goal-due" aria-invalid=problems.invalid("goal-due") aria-describedby=problems.described("goal-due", None) on:change=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.due = v) }>
                                 <option value="" selected=move || draft.value.with(|d| d.due.is_empty())>"No due day"</option>
                                 {move || form_week.get().days().into_iter().map(|day| {
                                     let value = day.to_string();
@@ -172,7 +177,7 @@ pub fn GoalForm(
                         </fieldset>
                         <FormFooter label="Save goal" busy=Signal::derive(move || saves.pending() || !draft.ready.get()) problems=problems status=status />
                         <button type="button" class="secondary" on:click=move |ev| {
-                            problems.set(Vec::new());
+                            problems.clear();
                             draft.edit(ev.time_stamp(), |d| *d = GoalDraft::default());
                             draft.replaced.notify();
                             focus_soon("new-goal");

@@ -3,12 +3,12 @@
 //! "My share". Both forms keep a draft on every keystroke and refuse, with the words kept, a post
 //! that is empty or too long.
 
-use super::save_status::{status_of, FormFooter, Saves};
+use super::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::domain::checkin::CheckIn;
 use crate::domain::doc::Audience;
 use crate::domain::draft_keys;
 use crate::domain::goal::{in_week, Goal};
-use crate::domain::group::{write_post, Group, PostDraft, PostKind, POST_TYPE};
+use crate::domain::group::{write_post, Group, PostDraft, PostKind, PostProblem, POST_TYPE};
 use crate::domain::group_feed::{checkin_starter, current_session};
 use crate::domain::group_rules::{leader_for, quiet_members, round_status, QUIET_AFTER_SESSIONS};
 use crate::domain::progress::Progress;
@@ -89,7 +89,7 @@ fn Composer(data: GroupData, me: String, group: Group, session_id: String, kind:
         (draft_keys::GROUP_CHECKIN, "group-checkin", "My check-in", "Post", "How you feel, a win, a challenge — as much or as little as you like.")
     };
     let draft = use_draft::<PostDraft>(key);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let saves = Saves::new();
     let checkins = RwSignal::new(Loading::<DocList<CheckIn>>::Pending);
     let goals = RwSignal::new(Loading::<DocList<Goal>>::Pending);
@@ -126,19 +126,19 @@ fn Composer(data: GroupData, me: String, group: Group, session_id: String, kind:
         let now = platform::now();
         let mut post = match write_post(&submitted, &group, &me, now, || platform::new_id(POST_TYPE, now)) {
             Ok(p) => p,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => return problems.refuse(&ps, |p| matches!(p, PostProblem::Empty | PostProblem::TooLong(_)).then(|| field_id.to_owned())),
         };
         post.prompts = prompts.get_untracked();
         let write = save_docs(storage, vec![post], vec![draft.delete_op()]);
         saves.run(async move {
             match write.await {
                 Ok(saved) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = saved.first().map(|p| hhmm_at(p.header.created_at, now.utc_offset_minutes)).unwrap_or_default();
                     draft.after_save(&typed, true, at);
                     upsert(data.posts, &saved);
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -153,7 +153,7 @@ fn Composer(data: GroupData, me: String, group: Group, session_id: String, kind:
             <div class="field">
                 <label for=field_id>{label}</label>
                 <p class="hint" id=hint_id.clone()>{hint}</p>
-                <textarea id=field_id rows="4" aria-describedby=hint_id dir="auto"
+                <textarea id=field_id rows="4" dir="auto" aria-invalid=problems.invalid(field_id) aria-describedby=problems.described(field_id, Some(hint_id))
                     prop:value=draft.text(|d| &d.text)
                     prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.text = v) } />

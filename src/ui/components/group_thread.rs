@@ -4,7 +4,7 @@
 //! on you" (one each per person, tapped again to undo), "Reply" with openers to start from,
 //! "Report" (to the facilitator only) and, for its author, "Edit" and "Delete".
 
-use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
+use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, PostProblem, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
 use crate::domain::group_feed::{first_shown, threads, Thread};
 use crate::domain::group_rules::{can_edit, quiet_members, reaction_counts, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
 use crate::domain::doc::JsonValue;
@@ -250,7 +250,7 @@ fn ReplyForm(ctx: ThreadContext, post: Post) -> impl IntoView {
     let send = Callback::new(move |text: String| {
         let now = platform::now();
         let draft = PostDraft { kind: PostKind::Reply, text, session_id: None, reply_to: Some(to.clone()) };
-        write_post(&draft, &ctx.group.get_value(), &ctx.me.get_value(), now, || platform::new_id(POST_TYPE, now)).map_err(|ps| ps.iter().map(ToString::to_string).collect())
+        write_post(&draft, &ctx.group.get_value(), &ctx.me.get_value(), now, || platform::new_id(POST_TYPE, now))
     });
     view! {
         <PostTextForm ctx key=draft_keys::GROUP_REPLY target=post.header.id.clone() label=format!("Reply to {}", post.author) start=String::new()
@@ -262,7 +262,7 @@ fn ReplyForm(ctx: ThreadContext, post: Post) -> impl IntoView {
 #[component]
 fn EditForm(ctx: ThreadContext, post: Post) -> impl IntoView {
     let (target, start) = (post.header.id.clone(), post.text.clone());
-    let send = Callback::new(move |text: String| edit_post(&post, &ctx.me.get_value(), &text, platform::now()).map_err(|p| vec![p.to_string()]));
+    let send = Callback::new(move |text: String| edit_post(&post, &ctx.me.get_value(), &text, platform::now()).map_err(|p| vec![p]));
     view! {
         <PostTextForm ctx key=draft_keys::GROUP_EDIT target label="Edit your post".to_owned() start openers=Vec::new() submit="Save changes" open=ctx.editing send />
     }
@@ -281,12 +281,13 @@ fn PostTextForm(
     openers: Vec<String>,
     submit: &'static str,
     open: RwSignal<Option<String>>,
-    send: Callback<String, Result<Post, Vec<String>>>,
+    send: Callback<String, Result<Post, Vec<PostProblem>>>,
 ) -> impl IntoView {
     let storage = use_storage();
     let draft = use_draft::<PostDraft>(key);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = super::save_status::FormProblems::new();
     let field_id = element_id(key, &target);
+    let field = field_id.clone();
     let target = StoredValue::new(target);
     let typed = move || draft.value.with_untracked(|d| if target.with_value(|t| d.reply_to.as_ref() == Some(t)) { d.text.clone() } else { start.clone() });
     let text = {
@@ -309,13 +310,11 @@ fn PostTextForm(
                             upsert(ctx.data.posts, &saved);
                             open.try_set(None);
                         }
-                        Err(m) => {
-                            problems.try_set(vec![m]);
-                        }
+                        Err(m) => problems.failed(m),
                     }
                 });
             }
-            Err(ps) => problems.set(ps),
+            Err(ps) => problems.refuse(&ps, |p| matches!(p, PostProblem::Empty | PostProblem::TooLong(_)).then(|| field.clone())),
         }
     };
     crate::ui::routes::goals::focus_soon(field_id.clone());
@@ -325,7 +324,7 @@ fn PostTextForm(
         <form class="group-reply" on:submit=move |ev| { ev.prevent_default(); save() }>
             <div class="field">
                 <label for=field_id.clone()>{label}</label>
-                <textarea id=field_id rows="3" dir="auto" prop:value=text prop:disabled=move || !draft.ready.get()
+                <textarea id=field_id.clone() rows="3" dir="auto" aria-invalid=problems.invalid(field_id.clone()) aria-describedby=problems.described(field_id, None) prop:value=text prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| { let v = event_target_value(&ev); set(ev.time_stamp(), v) } />
             </div>
             {(!openers.is_empty()).then(|| view! {
@@ -350,8 +349,9 @@ fn PostTextForm(
 fn ReportForm(ctx: ThreadContext, post: Post) -> impl IntoView {
     let storage = use_storage();
     let reason = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problems = super::save_status::FormProblems::new();
     let field_id = element_id("report", &post.header.id);
+    let field = field_id.clone();
     let send = move || {
         let now = platform::now();
         match report_post(&post, &ctx.me.get_value(), &reason.get_untracked(), now, || platform::new_id(POST_REPORT_TYPE, now)) {
@@ -366,13 +366,11 @@ fn ReportForm(ctx: ThreadContext, post: Post) -> impl IntoView {
                             // The form closes; the notice (at the top of the thread, maybe off screen) takes focus.
                             crate::ui::routes::goals::focus_soon("group-thread-notice");
                         }
-                        Err(m) => {
-                            problem.try_set(Some(m));
-                        }
+                        Err(m) => problems.failed(m),
                     }
                 });
             }
-            Err(p) => problem.set(Some(p.to_string())),
+            Err(p) => problems.refuse(&[p], |p| matches!(p, PostProblem::TooLong(_)).then(|| field.clone())),
         }
     };
     view! {
@@ -380,9 +378,9 @@ fn ReportForm(ctx: ThreadContext, post: Post) -> impl IntoView {
             <div class="field">
                 <label for=field_id.clone()>"What's wrong? (optional)"</label>
                 <p class="hint">"Only your facilitator sees this report."</p>
-                <input id=field_id type="text" autocomplete="off" on:input=move |ev| reason.set(event_target_value(&ev)) />
+                <input id=field_id.clone() type="text" autocomplete="off" aria-invalid=problems.invalid(field_id.clone()) aria-describedby=problems.described(field_id, None) on:input=move |ev| reason.set(event_target_value(&ev)) />
             </div>
-            <p role="alert">{move || problem.get()}</p>
+            <super::save_status::Problems problems />
             <div class="form-actions">
                 <button type="submit" class="primary">"Send report"</button>
                 <button type="button" class="secondary" on:click=move |_| ctx.reporting.set(None)>"Cancel"</button>

@@ -25,6 +25,8 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
     let date_draft = use_draft::<String>(draft_keys::SOBER_SINCE);
     let message = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
+    // A refused date marks its field (described by the problem below) and takes focus there.
+    let date_problems = crate::ui::components::save_status::FormProblems::new();
     let editing_date = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let current = move || loaded(progress).into_iter().next();
@@ -62,18 +64,23 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
             }
         });
     };
+    let refuse_date = move |text: &'static str| {
+        problem.set(Some(text.into()));
+        date_problems.refuse(&[text], |_| Some("sober-since".into()));
+    };
     let save_date = move |t: f64| {
         let typed = date_draft.value.get_untracked();
         match LocalDay::parse(typed.trim()) {
             Ok(day) if day <= today => {
                 let now = platform::now();
+                date_problems.clear();
                 write(Progress::or_new(current().as_ref(), now).with_sober_since(Some(day), now), None, None);
                 date_draft.edit(t, String::clear);
                 date_draft.replaced.notify();
                 editing_date.set(false);
             }
-            Ok(_) => problem.set(Some("Pick a day that is today or earlier.".into())),
-            Err(_) => problem.set(Some("Pick the day you count from.".into())),
+            Ok(_) => refuse_date("Pick a day that is today or earlier."),
+            Err(_) => refuse_date("Pick the day you count from."),
         }
     };
     let restart = move || {
@@ -102,7 +109,8 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
             <label for="sober-since">"Sober since"</label>
             <p class="hint" id="sober-since-hint">"The day you count from. Only you see it."</p>
             <div class="add-tag__row">
-                <input id="sober-since" type="date" aria-describedby="sober-since-hint" max=today.to_string()
+                <input id="sober-since" type="date" max=today.to_string() aria-invalid=date_problems.invalid("sober-since")
+                    aria-describedby=move || if date_problems.names("sober-since") { "sober-since-hint milestones-problem" } else { "sober-since-hint" }
                     prop:value=date_draft.text(|d| d)
                     on:input=move |ev| { let v = event_target_value(&ev); date_draft.edit(ev.time_stamp(), |d| *d = v) } />
                 <button type="button" class="secondary" on:click=move |ev| save_date(ev.time_stamp())>"Save date"</button>
@@ -143,7 +151,7 @@ pub fn Milestones(checkins: RwSignal<Loading<DocList<CheckIn>>>, today: LocalDay
                 _ => date_form().into_any(),
             }}
             {move || message.get().map(|m| view! { <p class="notice milestones__support" role="status">{m}</p> })}
-            <p role="alert">{move || problem.get()}</p>
+            <p role="alert" id="milestones-problem">{move || problem.get()}</p>
             <ul class="milestones__list" aria-label="Milestones reached">
                 {move || all_reached().into_iter().map(|m| {
                     let shared = move || current().is_some_and(|p| p.is_shared(&m));

@@ -1,29 +1,46 @@
 //! The full mood form: score, emotions, tags, note. Every change is kept as a draft.
 
 use super::chip::Chip;
-use super::save_status::{status_of, FormFooter, Saves};
+use super::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::domain::doc::{encode, Audience};
 use crate::domain::draft_keys;
-use crate::domain::mood::{MoodDraft, MoodEntry, MoodScore, EMOTION_GROUPS, MOOD_TYPE};
+use crate::domain::mood::{MoodDraft, MoodEntry, MoodProblem, MoodScore, EMOTION_GROUPS, MOOD_TYPE};
 use crate::store::{Op, Store};
 use crate::ui::draft::{use_draft, UseDraftReturn};
 use crate::ui::platform;
 use crate::ui::storage::{use_storage, AppStorage};
 use leptos::prelude::*;
 
-/// Saves a mood draft as an entry and clears the draft in the same batch.
-/// Shared by the full form and Today's quick mood.
-pub async fn save_mood_draft<T>(storage: AppStorage, draft: UseDraftReturn<T>, mood: MoodDraft, submitted: T) -> Result<MoodEntry, Vec<String>>
+/// Saves a mood draft as an entry and clears the draft in the same batch; what stopped it goes to
+/// `problems`, each rule's problem at its field (`field_of`). Shared by the full form and Today's quick mood.
+pub async fn save_mood_draft<T>(storage: AppStorage, draft: UseDraftReturn<T>, problems: FormProblems, field_of: fn(&MoodProblem) -> Option<String>, mood: MoodDraft, submitted: T) -> Option<MoodEntry>
 where
     T: crate::domain::doc::JsonValue + Clone + PartialEq + Default + Send + Sync + 'static,
 {
     let now = platform::now();
-    let mut entry = mood.to_entry(platform::new_id(MOOD_TYPE, now), now, platform::lowercase).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let store = storage.store().map_err(|e| vec![e.user_message()])?;
-    let applied = store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await.map_err(|e| vec![e.user_message()])?;
-    entry.header.rev = applied.rev_of(&entry.header.id).map(str::to_owned);
-    draft.after_save(&submitted, true, entry.local_time.clone());
-    Ok(entry)
+    let mut entry = match mood.to_entry(platform::new_id(MOOD_TYPE, now), now, platform::lowercase) {
+        Ok(e) => e,
+        Err(ps) => {
+            problems.refuse(&ps, field_of);
+            return None;
+        }
+    };
+    let applied = match storage.store() {
+        Ok(store) => store.apply(vec![Op::PutDoc(encode(&entry)), draft.delete_op()]).await,
+        Err(e) => Err(e),
+    };
+    match applied {
+        Ok(applied) => {
+            entry.header.rev = applied.rev_of(&entry.header.id).map(str::to_owned);
+            draft.after_save(&submitted, true, entry.local_time.clone());
+            problems.clear();
+            Some(entry)
+        }
+        Err(e) => {
+            problems.failed(e.user_message());
+            None
+        }
+    }
 }
 
 #[component]
@@ -36,24 +53,22 @@ pub fn MoodForm(
 ) -> impl IntoView {
     let storage = use_storage();
     let draft = use_draft::<MoodDraft>(draft_keys::MOOD);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let tag_problem = RwSignal::new(None::<String>);
     let saves = Saves::new();
     let save = move |submitted: MoodDraft| {
         saves.run(async move {
-            match save_mood_draft(storage, draft, submitted.clone(), submitted).await {
-                Ok(entry) => {
-                    problems.set(Vec::new());
-                    // try_run: the screen may have closed while saving (run would panic).
-                    on_saved.try_run(entry);
-                }
-                Err(ps) => {
-                    problems.set(ps);
-                    // The first thing missing is the mood: take the person to it (it may be off screen).
-                    if draft.value.with_untracked(|d| d.score.is_none()) {
-                        platform::focus_by_id("mood-score");
-                    }
-                }
+            // The first thing missing is usually the mood: the person is taken to it (it may be off screen).
+            let field_of = |p: &MoodProblem| {
+                Some(match p {
+                    MoodProblem::NoScore => "mood-score",
+                    MoodProblem::NoteTooLong(_) => "mood-note",
+                    MoodProblem::Tag(_) => "tag-input",
+                }.to_owned())
+            };
+            if let Some(entry) = save_mood_draft(storage, draft, problems, field_of, submitted.clone(), submitted).await {
+                // try_run: the screen may have closed while saving (run would panic).
+                on_saved.try_run(entry);
             }
         })
     };
@@ -104,7 +119,9 @@ pub fn MoodForm(
                     aria-valuetext=score_text
                     // Grey until chosen: the thumb has to sit somewhere, and at 5 it looked chosen.
                     data-unset=move || draft.value.with(|d| d.score.is_none()).then_some("")
-                    aria-invalid=move || (draft.value.with(|d| d.score.is_none()) && problems.with(|p| !p.is_empty())).then_some("true")
+                    // Marked until a mood is chosen.
+                    aria-invalid={ let marked = problems.invalid("mood-score"); move || marked().filter(|_| draft.value.with(|d| d.score.is_none())) }
+                    aria-describedby=problems.described("mood-score", None)
                     prop:disabled=move || !draft.ready.get()
                     on:input=choose_score
                     on:click=move |ev| {
@@ -146,7 +163,7 @@ pub fn MoodForm(
                 <div class="add-tag">
                     <label for="tag-input">"Add your own tag"</label>
                     <div class="add-tag__row">
-                        <input id="tag-input" type="text" autocomplete="off" enterkeyhint="done"
+                        <input id="tag-input" type="text" autocomplete="off" enterkeyhint="done" aria-invalid=problems.invalid("tag-input") aria-describedby=problems.described("tag-input", None)
                             prop:value=draft.text(|d| &d.tag_input)
                             on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.tag_input = v) }
                             on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add_tag(ev.time_stamp()) } />
@@ -158,7 +175,7 @@ pub fn MoodForm(
 
             <div class="field">
                 <label for="mood-note">"Note"</label>
-                <textarea id="mood-note" rows="3"
+                <textarea id="mood-note" rows="3" aria-invalid=problems.invalid("mood-note") aria-describedby=problems.described("mood-note", None)
                     prop:value=draft.text(|d| &d.note)
                     prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.note = v) } />

@@ -1,10 +1,10 @@
 //! The partner check-in: "How I'm doing", "Progress on my goals" (my goals shared with my partner,
 //! with the follow-up prompts from the goals work), "What I need this week", and "Send check-in".
 
-use super::save_status::{status_of, FormFooter, Saves};
+use super::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::domain::doc::Audience;
 use crate::domain::goal::{in_week, Goal, GoalStatus};
-use crate::domain::partner::{send_checkin, Pairing, PartnerCheckIn, PartnerCheckInDraft, PARTNER_CHECKIN_TYPE};
+use crate::domain::partner::{send_checkin, Pairing, PartnerCheckIn, PartnerCheckInDraft, PartnerProblem, PARTNER_CHECKIN_TYPE};
 use crate::domain::progress::Progress;
 use crate::domain::prompts::follow_up_prompts;
 use crate::domain::time::hhmm_at;
@@ -22,7 +22,7 @@ pub fn PartnerCheckInForm(me: String, pairing: Pairing, on_sent: Callback<Partne
     let storage = use_storage();
     let sync = use_context::<crate::ui::sync::SyncContext>();
     let draft = use_draft::<PartnerCheckInDraft>(DRAFT_KEY);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let saves = Saves::new();
     let goals = RwSignal::new(Loading::<DocList<Goal>>::Pending);
     let values = RwSignal::new(Loading::<DocList<Values>>::Pending);
@@ -72,13 +72,26 @@ pub fn PartnerCheckInForm(me: String, pairing: Pairing, on_sent: Callback<Partne
         let now = platform::now();
         let checkin = match send_checkin(&submitted, &author, &pair_id, now, || platform::new_id(PARTNER_CHECKIN_TYPE, now)) {
             Ok(c) => c,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => {
+                return problems.refuse(&ps, |p| {
+                    let id = match p {
+                        PartnerProblem::Empty => "partner-doing",
+                        PartnerProblem::TooLong(t) => match t.field {
+                            "Progress on my goals" => "partner-goals",
+                            "What I need this week" => "partner-need",
+                            _ => "partner-doing",
+                        },
+                        PartnerProblem::NotPaired | PartnerProblem::NotSignedIn => return None,
+                    };
+                    Some(id.to_owned())
+                })
+            }
         };
         let write = save_docs(storage, vec![checkin], vec![draft.delete_op()]);
         saves.run(async move {
             match write.await {
                 Ok(mut sent) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = sent.first().map(|c| hhmm_at(c.header.created_at, now.utc_offset_minutes)).unwrap_or_default();
                     draft.after_save(&submitted, true, at);
                     if let Some(c) = sent.pop() {
@@ -89,7 +102,7 @@ pub fn PartnerCheckInForm(me: String, pairing: Pairing, on_sent: Callback<Partne
                         sync.arrivals.try_update(|n| *n += 1);
                     }
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -98,7 +111,7 @@ pub fn PartnerCheckInForm(me: String, pairing: Pairing, on_sent: Callback<Partne
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <textarea id=id rows="3"
+                <textarea id=id rows="3" aria-invalid=problems.invalid(id) aria-describedby=problems.described(id, None)
                     prop:value=draft.text(get)
                     prop:disabled=move || !draft.ready.get()
                     on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| set(d, v)) } />

@@ -2,7 +2,7 @@
 //! ("Encourage", "Celebrate", "Thinking of you": one of each per person, tapped again to undo).
 
 use crate::domain::doc::{Fields, JsonValue};
-use crate::domain::partner::{reactions_on, replies_to, send_reply, toggle_reaction, Pairing, PartnerReply, Reaction, ReactionChange, PARTNER_REPLY_TYPE};
+use crate::domain::partner::{reactions_on, replies_to, send_reply, toggle_reaction, Pairing, PartnerProblem, PartnerReply, Reaction, ReactionChange, PARTNER_REPLY_TYPE};
 use crate::domain::time::hhmm_at;
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
@@ -43,6 +43,8 @@ pub fn PartnerHistory(
     let storage = use_storage();
     let draft = use_draft::<ReplyDraft>("partner-reply");
     let problem = RwSignal::new(None::<String>);
+    // A refused reply marks its field (described by the problem above) and takes focus there.
+    let reply_problems = super::save_status::FormProblems::new();
     let pair_id = pairing.pair_id.clone();
     let list_pair = pair_id.clone();
     let checkins = Memo::new(move |_| {
@@ -82,15 +84,20 @@ pub fn PartnerHistory(
                         Ok(saved) => {
                             upsert(data.replies, &saved);
                             problem.try_set(None);
+                            reply_problems.clear();
                             draft.after_save(&typed, true, String::new());
                         }
                         Err(m) => {
                             problem.try_set(Some(m));
+                            reply_problems.clear();
                         }
                     }
                 });
             }
-            Err(ps) => problem.set(Some(ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))),
+            Err(ps) => {
+                problem.set(Some(ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")));
+                reply_problems.refuse(&ps, |p| matches!(p, PartnerProblem::Empty | PartnerProblem::TooLong(_)).then(|| element_id("reply", &to)));
+            }
         }
     };
     let offset = platform::now().utc_offset_minutes;
@@ -98,7 +105,7 @@ pub fn PartnerHistory(
     view! {
         <section class="card partner-history" aria-labelledby="partner-history-title">
             <h2 id="partner-history-title">"Check-ins"</h2>
-            <p role="alert">{move || problem.get()}</p>
+            <p role="alert" id="partner-history-problem">{move || problem.get()}</p>
             {move || checkins.with(Vec::is_empty).then(|| view! { <p class="hint">"Your check-ins and your partner's will show here."</p> })}
             <ul class="partner-history__list" aria-label="Partner check-ins">
                 {move || checkins.get().into_iter().map(|c| {
@@ -145,7 +152,8 @@ pub fn PartnerHistory(
                             <div class="field partner-entry__reply">
                                 <label for=field_id.clone()>{if mine { "Add a note".to_owned() } else { format!("Reply to {who}") }}</label>
                                 <div class="add-tag__row">
-                                    <input id=field_id type="text" autocomplete="off"
+                                    <input id=field_id.clone() type="text" autocomplete="off" aria-invalid=reply_problems.invalid(field_id.clone())
+                                        aria-describedby=move || reply_problems.names(&field_id).then_some("partner-history-problem")
                                         prop:value=move || { draft.replaced.track(); draft.value.with_untracked(|d| if d.to == input_to { d.text.clone() } else { String::new() }) }
                                         on:input=move |ev| { let v = event_target_value(&ev); let to = text_to.clone(); draft.edit(ev.time_stamp(), |d| { d.to = to; d.text = v }) } />
                                     <button type="button" class="secondary" on:click=move |_| reply(id.clone())>"Send reply"</button>

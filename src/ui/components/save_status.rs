@@ -96,22 +96,112 @@ pub fn SaveStatus(
     }
 }
 
-/// A list of problems that stopped a save, announced at once.
+/// A problem that stopped a save, and the id of the field where it is fixed, when one field can fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub text: String,
+    pub field: Option<String>,
+}
+
+/// What stopped a form's last save: listed at the form's end ([`Problems`], announced at once), and
+/// each field it names marked ([`FormProblems::invalid`], [`FormProblems::described`]). A refused save
+/// takes the person to the first field to fix, so a keyboard or screen-reader user is not left at the
+/// button with a list to go and find. The marks stay until the next attempt, as the list does.
+#[derive(Clone, Copy)]
+pub struct FormProblems(RwSignal<Vec<Problem>>);
+
+impl Default for FormProblems {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The id of the list item that says what is wrong with the field `field`.
+pub fn problem_id(field: &str) -> String {
+    format!("{field}-problem")
+}
+
+impl FormProblems {
+    pub fn new() -> Self {
+        FormProblems(RwSignal::new(Vec::new()))
+    }
+
+    /// Nothing to fix: a save went through. A no-op once the form has closed.
+    pub fn clear(self) {
+        self.0.try_set(Vec::new());
+    }
+
+    /// A save failed for a reason no field fixes (storage, the server): said at the form's end.
+    pub fn failed(self, text: String) {
+        self.0.try_set(vec![Problem { text, field: None }]);
+    }
+
+    /// The rules refused a save: lists every problem with the field where it is fixed (`field_of`),
+    /// and takes the person to the first such field on the next frame, once it is marked, so a
+    /// screen reader reads it as invalid and with its problem.
+    pub fn refuse<P: ToString>(self, problems: &[P], field_of: impl Fn(&P) -> Option<String>) {
+        let list: Vec<Problem> = problems.iter().map(|p| Problem { text: p.to_string(), field: field_of(p) }).collect();
+        let first = list.iter().find_map(|p| p.field.clone());
+        self.0.try_set(list);
+        if let Some(id) = first {
+            crate::ui::routes::goals::focus_soon(id);
+        }
+    }
+
+    /// Whether the last refusal named the field `id` (tracked).
+    pub fn names(self, id: &str) -> bool {
+        self.0.with(|list| list.iter().any(|p| p.field.as_deref() == Some(id)))
+    }
+
+    /// The field's `aria-invalid`: "true" while the last refusal names it.
+    pub fn invalid(self, id: impl Into<String>) -> impl Fn() -> Option<&'static str> + Clone + 'static {
+        let id = id.into();
+        move || self.names(&id).then_some("true")
+    }
+
+    /// The field's `aria-describedby`: its hint (an element id), and its problem while it has one.
+    pub fn described(self, id: impl Into<String>, hint: Option<String>) -> impl Fn() -> Option<String> + Clone + 'static {
+        let id = id.into();
+        move || match (self.names(&id), &hint) {
+            (true, Some(h)) => Some(format!("{h} {}", problem_id(&id))),
+            (true, None) => Some(problem_id(&id)),
+            (false, h) => h.clone(),
+        }
+    }
+
+    /// Whether anything stopped the last save (tracked).
+    pub fn any(self) -> bool {
+        self.0.with(|list| !list.is_empty())
+    }
+}
+
+/// A list of problems that stopped a save, announced at once. The first problem of each field has
+/// the id the field's `aria-describedby` names.
 #[component]
 pub fn Problems(
     /// Plain-language problems; nothing is shown when empty.
-    problems: RwSignal<Vec<String>>,
+    problems: FormProblems,
 ) -> impl IntoView {
     move || {
-        let list = problems.get();
+        let list = problems.0.get();
         (!list.is_empty()).then(|| {
+            let mut named: Vec<String> = Vec::new();
+            let items = list
+                .into_iter()
+                .map(|p| {
+                    let id = p.field.filter(|f| !named.contains(f)).map(|f| {
+                        let id = problem_id(&f);
+                        named.push(f);
+                        id
+                    });
+                    view! { <li id=id>{p.text}</li> }
+                })
+                .collect_view();
             view! {
                 // The alert around the list, not on it: a list with role "alert" is no longer a list,
                 // and its items are orphaned for screen readers.
                 <div role="alert">
-                    <ul class="problems">
-                        {list.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                    </ul>
+                    <ul class="problems">{items}</ul>
                 </div>
             }
         })
@@ -130,7 +220,7 @@ pub fn FormFooter(
     #[prop(into)]
     busy: Signal<bool>,
     /// Problems from the last attempt to save.
-    problems: RwSignal<Vec<String>>,
+    problems: FormProblems,
     /// The indicator's state.
     status: Memo<Status>,
 ) -> impl IntoView {

@@ -1,10 +1,10 @@
 //! The weekly review: for each goal of the week, done / partly / not this time, what helped and
 //! what got in the way; unfinished goals carry over to the next week with one tap.
 
-use super::save_status::{status_of, FormFooter, Saves};
+use super::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::domain::draft_keys;
 use crate::domain::goal::{carry_over, carry_target, in_week, is_carried, Goal, GoalStatus};
-use crate::domain::review::{done_by_review, save_review, week_to_review, Outcome, Review, ReviewDraft, ReviewEntryDraft};
+use crate::domain::review::{done_by_review, save_review, week_to_review, Outcome, Review, ReviewDraft, ReviewEntryDraft, ReviewProblem, REVIEW_TEXT_MAX_CHARS};
 use crate::domain::time::hhmm_at;
 use crate::domain::week::Week;
 use crate::ui::draft::use_draft_then;
@@ -38,7 +38,7 @@ pub fn WeekReview(
     // What the form shows: the draft's answers for this week over the saved ones.
     let form = move |d: &ReviewDraft| d.for_week(review_week.get_untracked().start(), &loaded(goals), &loaded(reviews));
     let draft = use_draft_then::<ReviewDraft>(draft_keys::REVIEW, Box::new(|_| {}));
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let carry_problem = RwSignal::new(None::<String>);
     let saves = Saves::new();
     let edit = move |t: f64, goal_id: String, change: Box<dyn FnOnce(&mut ReviewEntryDraft)>| {
@@ -49,11 +49,29 @@ pub fn WeekReview(
             }
         })
     };
+    let week_goals = Memo::new(move |_| {
+        let start = review_week.get().start();
+        let mut list: Vec<Goal> = loaded(goals).into_iter().filter(|g| in_week(g, start)).collect();
+        crate::domain::order::sort_by(&mut list, |a, b| a.header.created_at.cmp(&b.header.created_at));
+        list
+    });
     let save = move |submitted: ReviewDraft| {
         let now = platform::now();
         let filled = form(&submitted);
         match save_review(&filled, &loaded(goals), &loaded(reviews), now) {
-            Err(ps) => problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => {
+                // The person is taken to the first goal to answer, or the first text that is too long.
+                let shown = week_goals.get_untracked();
+                problems.refuse(&ps, |p| match p {
+                    ReviewProblem::NothingAnswered => Some("review-outcome-0".to_owned()),
+                    ReviewProblem::TooLong(t) => {
+                        let (which, text): (&str, fn(&ReviewEntryDraft) -> &String) =
+                            if t.field == "What helped" { ("helped", |e| &e.helped) } else { ("way", |e| &e.in_the_way) };
+                        let too_long = |g: &Goal| filled.entries.iter().any(|e| e.goal_id == g.header.id && e.outcome.is_some() && crate::domain::text::checked(t.field, text(e), REVIEW_TEXT_MAX_CHARS).is_err());
+                        shown.iter().position(too_long).map(|i| format!("review-{which}-{i}"))
+                    }
+                })
+            }
             Ok(docs) => {
                 // A goal answered "Done" moves to Done on the board too.
                 let done = done_by_review(&docs, &loaded(goals), now);
@@ -69,13 +87,13 @@ pub fn WeekReview(
                             if let Some(sync) = sync {
                                 sync.changed();
                             }
-                            problems.set(Vec::new());
+                            problems.clear();
                             upsert(reviews, &saved);
                             upsert(goals, &moved);
                             let at = saved.first().map(|r| hhmm_at(r.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                             draft.after_save(&submitted, true, at);
                         }
-                        Err(m) => problems.set(vec![m]),
+                        Err(m) => problems.failed(m),
                     }
                 })
             }
@@ -99,12 +117,6 @@ pub fn WeekReview(
         });
     };
     let status = Memo::new(move |_| status_of(draft.write.get(), draft.value.with(blank), None));
-    let week_goals = Memo::new(move |_| {
-        let start = review_week.get().start();
-        let mut list: Vec<Goal> = loaded(goals).into_iter().filter(|g| in_week(g, start)).collect();
-        crate::domain::order::sort_by(&mut list, |a, b| a.header.created_at.cmp(&b.header.created_at));
-        list
-    });
 
     let goal_part = move |(i, goal): (usize, Goal)| {
         let gid = goal.header.id.clone();
@@ -132,7 +144,8 @@ pub fn WeekReview(
         view! {
             <fieldset class="review-goal">
                 <legend>{goal.title.clone()}</legend>
-                <fieldset class="review-goal__outcome">
+                <fieldset class="review-goal__outcome" id=format!("review-outcome-{i}") tabindex="-1"
+                    aria-describedby=problems.described(format!("review-outcome-{i}"), None)>
                     <legend>"How did it go?"</legend>
                     {Outcome::ALL.into_iter().map(|o| {
                         let (gid, current) = (gid.clone(), outcome_of.clone());
@@ -148,13 +161,15 @@ pub fn WeekReview(
                 </fieldset>
                 <div class="field">
                     <label for=format!("review-helped-{i}")>"What helped"</label>
-                    <textarea id=format!("review-helped-{i}") rows="2"
+                    <textarea id=format!("review-helped-{i}") rows="2" aria-invalid=problems.invalid(format!("review-helped-{i}"))
+                        aria-describedby=problems.described(format!("review-helped-{i}"), None)
                         prop:value=text_of(gid.clone(), |e| e.helped.clone())
                         on:input=move |ev| { let v = event_target_value(&ev); edit(ev.time_stamp(), g_helped.clone(), Box::new(move |e| e.helped = v)) } />
                 </div>
                 <div class="field">
                     <label for=format!("review-way-{i}")>"What got in the way"</label>
-                    <textarea id=format!("review-way-{i}") rows="2"
+                    <textarea id=format!("review-way-{i}") rows="2" aria-invalid=problems.invalid(format!("review-way-{i}"))
+                        aria-describedby=problems.described(format!("review-way-{i}"), None)
                         prop:value=text_of(gid.clone(), |e| e.in_the_way.clone())
                         on:input=move |ev| { let v = event_target_value(&ev); edit(ev.time_stamp(), g_way.clone(), Box::new(move |e| e.in_the_way = v)) } />
                 </div>

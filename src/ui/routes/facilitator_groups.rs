@@ -7,7 +7,7 @@
 use crate::domain::doc::{decode_all, encode};
 use crate::domain::draft_keys;
 use crate::domain::group::{group_db_name, needs_norms_agreement, set_hidden, Attendance, Group, NormsAgreement, Post, Report, GROUP_DB_PREFIX};
-use crate::domain::group_admin::{add_member, create_group, group_id_from, left_notice, membership_id, membership_notice, remove_member, set_alumni, set_leader, GroupMembership, NewGroupDraft};
+use crate::domain::group_admin::{add_member, create_group, group_id_from, left_notice, GroupProblem, membership_id, membership_notice, remove_member, set_alumni, set_leader, GroupMembership, NewGroupDraft};
 use crate::ui::components::group_sessions::local_session_label;
 use crate::domain::group_rules::{attendance_rate, attendance_streak, leader_for, quiet_members, QUIET_AFTER_SESSIONS};
 use crate::domain::time::{hhmm_at, Now};
@@ -15,7 +15,7 @@ use crate::sync::account::care_db_name;
 use crate::sync::facilitator::{care_documents, database_documents, databases_named, ensure_shared_db, put_document, roster};
 use crate::sync::protocol::SyncError;
 use crate::ui::app::link;
-use crate::ui::components::save_status::{status_of, FormFooter};
+use crate::ui::components::save_status::{status_of, FormFooter, FormProblems};
 use crate::ui::draft::{use_draft, UseDraftReturn};
 use crate::ui::fetch_transport::FetchTransport;
 use crate::ui::platform;
@@ -221,6 +221,7 @@ impl Page {
 /// A labelled input of the "New group" form, kept in the draft on every keystroke.
 fn field(
     draft: UseDraftReturn<NewGroupDraft>,
+    problems: FormProblems,
     id: &'static str,
     label: &'static str,
     kind: &'static str,
@@ -233,7 +234,7 @@ fn field(
         <div class="field">
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
-            <input id=id type=kind autocomplete="off" aria-describedby=hint_id
+            <input id=id type=kind autocomplete="off" aria-invalid=problems.invalid(id) aria-describedby=problems.described(id, hint_id)
                 prop:value=draft.text(get)
                 prop:disabled=move || !draft.ready.get()
                 on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| set(d, v)) } />
@@ -435,7 +436,7 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
         page.reload();
     }
     let draft = use_draft::<NewGroupDraft>(draft_keys::NEW_GROUP);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let creating = RwSignal::new(false);
     let create = move |submitted: NewGroupDraft| {
         let Some(account) = sync.account.get_untracked() else { return };
@@ -443,9 +444,24 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
         let group_id = group_id_from(&platform::new_id("group", now));
         let group = match create_group(&submitted, &group_id, &account.username, now, platform::local_instant, || platform::new_id("session", now)) {
             Ok(g) => g,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => {
+                return problems.refuse(&ps, |p| {
+                    let id = match p {
+                        GroupProblem::NameMissing | GroupProblem::NameTooLong(_) => "group-name",
+                        GroupProblem::SizeCap => "group-cap",
+                        GroupProblem::NormsTooLong(_) => "group-norms",
+                        GroupProblem::FirstDay | GroupProblem::NoSuchTime(_) => "group-first-day",
+                        GroupProblem::FirstTime => "group-time",
+                        GroupProblem::Minutes => "group-minutes",
+                        GroupProblem::Sessions => "group-sessions",
+                        GroupProblem::MeetingLink => "group-link",
+                        _ => return None,
+                    };
+                    Some(id.to_owned())
+                })
+            }
         };
-        problems.set(Vec::new());
+        problems.clear();
         page.message.set(None);
         page.problem.set(None);
         creating.set(true);
@@ -462,7 +478,7 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
                     page.reload();
                 }
                 Err(e) => {
-                    problems.try_set(vec![problem_text(&e)]);
+                    problems.failed(problem_text(&e));
                 }
             }
             creating.try_set(false);
@@ -483,21 +499,21 @@ pub fn FacilitatorGroupsPage() -> impl IntoView {
                         create(draft.value.get_untracked());
                     }>
                         <h2 id="new-group-title">"New group"</h2>
-                        {field(draft, "group-name", "Group name", "text", None, |d| &d.name, |d, v| d.name = v)}
-                        {field(draft, "group-cap", "Size cap", "number", Some("Small groups work best; 12 is usual."), |d| &d.size_cap, |d, v| d.size_cap = v)}
+                        {field(draft, problems, "group-name", "Group name", "text", None, |d| &d.name, |d, v| d.name = v)}
+                        {field(draft, problems, "group-cap", "Size cap", "number", Some("Small groups work best; 12 is usual."), |d| &d.size_cap, |d, v| d.size_cap = v)}
                         <div class="field">
                             <label for="group-norms">"Norms"</label>
                             <p class="hint" id="group-norms-hint">"One agreement per line. Members agree to them before they first post, and again when they change."</p>
-                            <textarea id="group-norms" rows="6" aria-describedby="group-norms-hint"
+                            <textarea id="group-norms" rows="6" aria-invalid=problems.invalid("group-norms") aria-describedby=problems.described("group-norms", Some("group-norms-hint".into()))
                                 prop:value=draft.text(|d| &d.norms)
                                 prop:disabled=move || !ready()
                                 on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.norms = v) } />
                         </div>
-                        {field(draft, "group-first-day", "First session", "date", None, |d| &d.first_day, |d, v| d.first_day = v)}
-                        {field(draft, "group-time", "Start time", "time", Some("Your time; every session starts at this time, a week apart."), |d| &d.first_time, |d, v| d.first_time = v)}
-                        {field(draft, "group-minutes", "Length in minutes", "number", None, |d| &d.minutes, |d, v| d.minutes = v)}
-                        {field(draft, "group-sessions", "Number of weekly sessions", "number", None, |d| &d.sessions, |d, v| d.sessions = v)}
-                        {field(draft, "group-link", "Meeting link", "url", Some("Optional: the program's video meeting address."), |d| &d.meeting_link, |d, v| d.meeting_link = v)}
+                        {field(draft, problems, "group-first-day", "First session", "date", None, |d| &d.first_day, |d, v| d.first_day = v)}
+                        {field(draft, problems, "group-time", "Start time", "time", Some("Your time; every session starts at this time, a week apart."), |d| &d.first_time, |d, v| d.first_time = v)}
+                        {field(draft, problems, "group-minutes", "Length in minutes", "number", None, |d| &d.minutes, |d, v| d.minutes = v)}
+                        {field(draft, problems, "group-sessions", "Number of weekly sessions", "number", None, |d| &d.sessions, |d, v| d.sessions = v)}
+                        {field(draft, problems, "group-link", "Meeting link", "url", Some("Optional: the program's video meeting address."), |d| &d.meeting_link, |d, v| d.meeting_link = v)}
                         <div class="field">
                             <label class="group-form__check">
                                 <input type="checkbox" aria-describedby="group-alumni-hint"

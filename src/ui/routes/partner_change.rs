@@ -2,10 +2,10 @@
 //! It goes to the care database only (never to the pair's), so the partner does not see it.
 
 use crate::domain::doc::Audience;
-use crate::domain::partner::{current_pairing, request_repair, Pairing, RepairRequest, REPAIR_REQUEST_TYPE};
+use crate::domain::partner::{current_pairing, request_repair, Pairing, PartnerProblem, RepairRequest, REPAIR_REQUEST_TYPE};
 use crate::domain::time::{hhmm_at, Now};
 use crate::ui::app::link;
-use crate::ui::components::save_status::{status_of, FormFooter, Saves};
+use crate::ui::components::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs_into, loaded, save_docs, use_storage, DocList, Loading};
@@ -33,7 +33,7 @@ pub fn PartnerChangePage() -> impl IntoView {
         })
     };
     let draft = use_draft::<String>("repair-request");
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let sent = RwSignal::new(None::<String>);
     let saves = Saves::new();
     let save = move |submitted: String| {
@@ -42,18 +42,18 @@ pub fn PartnerChangePage() -> impl IntoView {
         let pair_id = current_pairing(&loaded(pairings), &me, now.local_day()).map(|p| p.pair_id.clone()).unwrap_or_default();
         let request = match request_repair(&submitted, &me, &pair_id, now, || platform::new_id(REPAIR_REQUEST_TYPE, now)) {
             Ok(r) => r,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            Err(ps) => return problems.refuse(&ps, |p| matches!(p, PartnerProblem::Empty | PartnerProblem::TooLong(_)).then(|| "repair-reason".to_owned())),
         };
         let write = save_docs(storage, vec![request], vec![draft.delete_op()]);
         saves.run(async move {
             match write.await {
                 Ok(_) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = hhmm_at(now.at, now.utc_offset_minutes);
                     sent.set(Some(format!("Sent privately to your facilitator at {at}. They will be in touch; your partner is not told.")));
                     draft.after_save(&submitted, true, at);
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -70,7 +70,7 @@ pub fn PartnerChangePage() -> impl IntoView {
             }>
                 <div class="field">
                     <label for="repair-reason">"Reason (optional)"</label>
-                    <textarea id="repair-reason" rows="4"
+                    <textarea id="repair-reason" rows="4" aria-invalid=problems.invalid("repair-reason") aria-describedby=problems.described("repair-reason", None)
                         prop:value=draft.text(|d| d)
                         prop:disabled=move || !draft.ready.get()
                         on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| *d = v) } />

@@ -6,7 +6,7 @@ use crate::domain::doc::Audience;
 use crate::domain::safety_plan::{save_plan, SafetyPlan, SafetyPlanText, STEPS};
 use crate::domain::time::hhmm_at;
 use crate::ui::app::link;
-use crate::ui::components::save_status::{status_of, FormFooter, Saves};
+use crate::ui::components::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::ui::draft::use_draft_then;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs, save_docs, use_storage};
@@ -17,7 +17,7 @@ pub fn PlanPage() -> impl IntoView {
     platform::set_title("My safety plan");
     let storage = use_storage();
     let saved = RwSignal::new(None::<SafetyPlan>);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let draft = use_draft_then::<SafetyPlanText>(
         "safety-plan",
         Box::new(move |draft| {
@@ -37,18 +37,19 @@ pub fn PlanPage() -> impl IntoView {
         let now = platform::now();
         let plan = match save_plan(saved.get_untracked().as_ref(), &submitted, now) {
             Ok(p) => p,
-            Err(ps) => return problems.set(ps.iter().map(ToString::to_string).collect()),
+            // Each too-long step is named by its heading: the person is taken to the first.
+            Err(ps) => return problems.refuse(&ps, |p| STEPS.iter().find(|(_, heading, _)| *heading == p.0.field).map(|(field, _, _)| format!("plan-{field}"))),
         };
         let write = save_docs(storage, vec![plan], vec![draft.delete_op()]);
         saves.run(async move {
             match write.await {
                 Ok(mut docs) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = docs.first().map(|p| hhmm_at(p.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                     saved.set(docs.pop());
                     draft.after_save(&submitted, false, at);
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -73,7 +74,7 @@ pub fn PlanPage() -> impl IntoView {
                         <div class="field">
                             <label for=id.clone()>{*heading}</label>
                             <p class="hint" id=hint_id.clone()>{*hint}</p>
-                            <textarea id=id rows="3" aria-describedby=hint_id
+                            <textarea id=id.clone() rows="3" aria-invalid=problems.invalid(id.clone()) aria-describedby=problems.described(id, Some(hint_id))
                                 prop:value=move || { draft.replaced.track(); draft.value.with_untracked(|d| d.get(field).to_owned()) }
                                 prop:disabled=move || !draft.ready.get()
                                 on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.set(field, v)) } />

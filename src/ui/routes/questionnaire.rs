@@ -9,7 +9,7 @@ use crate::domain::questionnaire::{
 use crate::domain::time::hhmm_at;
 use crate::ui::app::link;
 use crate::ui::components::chip::Chip;
-use crate::ui::components::save_status::{status_of, FormFooter, Saves};
+use crate::ui::components::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::ui::draft::{use_draft_then, UseDraftReturn};
 use crate::ui::platform;
 use crate::ui::storage::{load_docs, save_docs, use_storage};
@@ -18,14 +18,27 @@ use leptos::prelude::*;
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// The part of the form where a problem is fixed (a group, or the field to type in).
-fn field_of(p: &QuestionnaireProblem) -> Option<&'static str> {
-    match p {
-        QuestionnaireProblem::NoTrack => Some("q-track"),
-        QuestionnaireProblem::NoChannel => Some("q-channels"),
-        QuestionnaireProblem::NoFrequency => Some("q-frequency"),
-        QuestionnaireProblem::NoLanguage => Some("language-own"),
-        QuestionnaireProblem::NoAvailability => Some("q-availability"),
-        QuestionnaireProblem::TooLong(_) | QuestionnaireProblem::TooMany { .. } => None,
+fn field_of(p: &QuestionnaireProblem) -> Option<String> {
+    let id = match p {
+        QuestionnaireProblem::NoTrack => "q-track",
+        QuestionnaireProblem::NoChannel => "q-channels",
+        QuestionnaireProblem::NoFrequency => "q-frequency",
+        QuestionnaireProblem::NoLanguage => "language-own",
+        QuestionnaireProblem::NoAvailability => "q-availability",
+        QuestionnaireProblem::TooLong(t) => own_field(t.field),
+        QuestionnaireProblem::TooMany { field, .. } => own_field(field),
+    };
+    Some(id.to_owned())
+}
+
+/// The field behind a name in the domain's messages.
+fn own_field(name: &str) -> &'static str {
+    match name {
+        "A focus area" => "focus-own",
+        "A challenge" => "challenge-own",
+        "A language" => "language-own",
+        "Gender" => "q-gender",
+        _ => "q-notes",
     }
 }
 
@@ -34,7 +47,7 @@ pub fn QuestionnairePage() -> impl IntoView {
     platform::set_title("Partner questionnaire");
     let storage = use_storage();
     let saved = RwSignal::new(None::<Questionnaire>);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let own_problem = RwSignal::new(None::<String>);
     let draft = use_draft_then::<QuestionnaireDraft>(
         "questionnaire",
@@ -56,11 +69,8 @@ pub fn QuestionnairePage() -> impl IntoView {
         let doc = match save_questionnaire(saved.get_untracked().as_ref(), &submitted, now) {
             Ok(d) => d,
             Err(ps) => {
-                problems.set(ps.iter().map(ToString::to_string).collect());
                 // The problems are listed at the end; the person is taken to the first one to fix.
-                if let Some(id) = ps.iter().find_map(field_of) {
-                    platform::focus_by_id(id);
-                }
+                problems.refuse(&ps, field_of);
                 return;
             }
         };
@@ -68,12 +78,12 @@ pub fn QuestionnairePage() -> impl IntoView {
         saves.run(async move {
             match write.await {
                 Ok(mut docs) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = docs.first().map(|q| hhmm_at(q.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                     saved.set(docs.pop());
                     draft.after_save(&submitted, false, at);
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
@@ -102,11 +112,11 @@ pub fn QuestionnairePage() -> impl IntoView {
                 ev.prevent_default();
                 save(draft.value.get_untracked());
             }>
-                {chips_with_own(draft, "What I'm working on", "focus-own", "Add your own focus area", "Add focus area", OwnWords::FocusArea,
+                {chips_with_own(draft, problems, "What I'm working on", "focus-own", "Add your own focus area", "Add focus area", OwnWords::FocusArea,
                     |d| d.offered_focus_areas(), |d, v| d.focus_areas.iter().any(|x| x == v), |d, v| d.toggle_focus_area(v), |d| &d.focus_input, |d, v| d.focus_input = v, add)}
-                {chips_with_own(draft, "What gets in the way", "challenge-own", "Add your own challenge", "Add challenge", OwnWords::Challenge,
+                {chips_with_own(draft, problems, "What gets in the way", "challenge-own", "Add your own challenge", "Add challenge", OwnWords::Challenge,
                     |d| d.offered_challenges(), |d, v| d.challenges.iter().any(|x| x == v), |d, v| d.toggle_challenge(v), |d| &d.challenge_input, |d, v| d.challenge_input = v, add)}
-                <fieldset class="field audience-choice" id="q-track" tabindex="-1">
+                <fieldset class="field audience-choice" id="q-track" tabindex="-1" aria-describedby=problems.described("q-track", None)>
                     <legend>"My program track"</legend>
                     {Track::ALL.into_iter().map(|t| view! {
                         <label class="radio">
@@ -116,7 +126,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field chips" id="q-channels" tabindex="-1">
+                <fieldset class="field chips" id="q-channels" tabindex="-1" aria-describedby=problems.described("q-channels", None)>
                     <legend>"Ways I like to talk"</legend>
                     {Channel::ALL.into_iter().map(|c| view! {
                         <Chip label=c.label() checked=Signal::derive(move || draft.value.with(|d| d.channels.contains(&c)))
@@ -133,7 +143,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field audience-choice" id="q-frequency" tabindex="-1">
+                <fieldset class="field audience-choice" id="q-frequency" tabindex="-1" aria-describedby=problems.described("q-frequency", None)>
                     <legend>"How often I'd like to check in"</legend>
                     {Frequency::ALL.into_iter().map(|f| view! {
                         <label class="radio">
@@ -143,7 +153,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <fieldset class="field availability" id="q-availability" tabindex="-1">
+                <fieldset class="field availability" id="q-availability" tabindex="-1" aria-describedby=problems.described("q-availability", None)>
                     <legend>"When I'm usually free (my own time)"</legend>
                     {DAYS.iter().enumerate().map(|(i, day)| view! {
                         <fieldset class="chips">
@@ -155,12 +165,12 @@ pub fn QuestionnairePage() -> impl IntoView {
                         </fieldset>
                     }).collect_view()}
                 </fieldset>
-                {chips_with_own(draft, "Languages I can talk in", "language-own", "Add a language", "Add language", OwnWords::Language,
+                {chips_with_own(draft, problems, "Languages I can talk in", "language-own", "Add a language", "Add language", OwnWords::Language,
                     |d| d.languages.clone(), |d, v| d.languages.iter().any(|x| x == v), |d, v| d.toggle_language(v), |d| &d.language_input, |d, v| d.language_input = v, add)}
                 {move || own_problem.get().map(|p| view! { <p class="field-problem" role="alert">{p}</p> })}
                 <div class="field">
                     <label for="q-gender">"My gender (optional)"</label>
-                    <input id="q-gender" type="text" autocomplete="off" prop:value=draft.text(|d| &d.gender)
+                    <input id="q-gender" type="text" autocomplete="off" aria-invalid=problems.invalid("q-gender") aria-describedby=problems.described("q-gender", None) prop:value=draft.text(|d| &d.gender)
                         on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.gender = v) } />
                 </div>
                 <label class="radio">
@@ -170,7 +180,7 @@ pub fn QuestionnairePage() -> impl IntoView {
                 </label>
                 <div class="field">
                     <label for="q-notes">"Anything else for your facilitator"</label>
-                    <textarea id="q-notes" rows="3" prop:value=draft.text(|d| &d.notes)
+                    <textarea id="q-notes" rows="3" aria-invalid=problems.invalid("q-notes") aria-describedby=problems.described("q-notes", None) prop:value=draft.text(|d| &d.notes)
                         on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| d.notes = v) } />
                 </div>
                 <p class="audience">"Who sees this: " <strong>{Audience::Facilitator.label()}</strong></p>
@@ -185,6 +195,7 @@ pub fn QuestionnairePage() -> impl IntoView {
 #[allow(clippy::too_many_arguments)]
 fn chips_with_own(
     draft: UseDraftReturn<QuestionnaireDraft>,
+    problems: FormProblems,
     legend: &'static str,
     input_id: &'static str,
     input_label: &'static str,
@@ -210,6 +221,7 @@ fn chips_with_own(
                 <label for=input_id>{input_label}</label>
                 <div class="add-tag__row">
                     <input id=input_id type="text" autocomplete="off" enterkeyhint="done" prop:value=draft.text(get)
+                        aria-invalid=problems.invalid(input_id) aria-describedby=problems.described(input_id, None)
                         on:input=move |ev| { let v = event_target_value(&ev); draft.edit(ev.time_stamp(), |d| set(d, v)) }
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(ev.time_stamp(), field) } />
                     <button type="button" class="secondary" on:click=move |ev| add(ev.time_stamp(), field)>{button}</button>

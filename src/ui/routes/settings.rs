@@ -3,7 +3,7 @@
 
 use crate::sync::account::{sign_in, sign_out};
 use crate::sync::protocol::SyncError;
-use crate::ui::components::save_status::{Saves, SubmitButton};
+use crate::ui::components::save_status::{FormProblems, Saves, SubmitButton};
 use crate::ui::fetch_transport::FetchTransport;
 use crate::ui::platform;
 use crate::ui::storage::use_storage;
@@ -18,6 +18,16 @@ fn sign_in_problem(server: &str, e: &SyncError, online: bool) -> String {
         SyncError::Offline(_) => format!("Couldn't reach {server}. Check the address and your connection, then try again."),
         SyncError::NotFound(_) | SyncError::BadResponse(_) => format!("{server} doesn't look like a sync server. Check the address."),
         other => format!("Signing in failed ({other}). Try again in a moment."),
+    }
+}
+
+/// The field that fixes a failed sign-in, if one does: the address, or the password to type again.
+fn sign_in_field(e: &SyncError, online: bool) -> Option<&'static str> {
+    match e {
+        SyncError::Unauthorized => Some("password"),
+        SyncError::Offline(_) if !online => None,
+        SyncError::Offline(_) | SyncError::NotFound(_) | SyncError::BadResponse(_) => Some("server"),
+        _ => None,
     }
 }
 
@@ -41,6 +51,8 @@ pub fn SettingsPage() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
+    // Which field a failed sign-in names (the message says why): marked, and focused.
+    let problems = FormProblems::new();
     // The form shows the signed-in account: at once (a render effect's first run is immediate), or,
     // opened first (a reload here), when the account has been read from the device just after the
     // app opens. A render effect, as in storage.rs.
@@ -58,21 +70,28 @@ pub fn SettingsPage() -> impl IntoView {
     let saves = Saves::new();
     let sign_in_action = move || saves.run(async move {
         let result = async {
-            let address = checked_server(&server.get_untracked())?;
+            let address = checked_server(&server.get_untracked()).map_err(|m| (m, Some("server")))?;
             let name = username.get_untracked().trim().to_owned();
             if name.is_empty() || password.with_untracked(String::is_empty) {
-                return Err("Enter your username and password.".to_owned());
+                return Err(("Enter your username and password.".to_owned(), Some(if name.is_empty() { "username" } else { "password" })));
             }
             let transport = FetchTransport::new(&address);
-            let user = sign_in(&transport, &name, &password.get_untracked()).await.map_err(|e| sign_in_problem(&address, &e, crate::ui::sync::is_online()))?;
-            sync.signed_in(storage, Account { server: address, username: user.name, roles: user.roles }).await
+            let online = crate::ui::sync::is_online();
+            let user = sign_in(&transport, &name, &password.get_untracked()).await.map_err(|e| (sign_in_problem(&address, &e, online), sign_in_field(&e, online)))?;
+            sync.signed_in(storage, Account { server: address, username: user.name, roles: user.roles }).await.map_err(|m| (m, None))
         }
         .await;
         // The password is only needed for this one request.
         password.try_set(String::new());
         message.try_set(Some(match result {
-            Ok(()) => "Signed in. Your entries will sync whenever you're online.".into(),
-            Err(problem) => problem,
+            Ok(()) => {
+                problems.clear();
+                "Signed in. Your entries will sync whenever you're online.".into()
+            }
+            Err((problem, field)) => {
+                problems.refuse(&[problem.clone()], |_| field.map(str::to_owned));
+                problem
+            }
         }));
     });
     let sign_out_action = move || saves.run(async move {
@@ -103,12 +122,15 @@ pub fn SettingsPage() -> impl IntoView {
                 }>
                     <label for="server">"Server address"</label>
                     <input id="server" type="url" inputmode="url" autocomplete="url" autocapitalize="off" spellcheck="false"
+                        aria-invalid=problems.invalid("server") aria-describedby=move || problems.names("server").then_some("settings-message")
                         placeholder="https://" prop:value=move || server.get() on:input=move |ev| server.set(event_target_value(&ev)) />
                     <label for="username">"Username"</label>
                     <input id="username" type="text" autocomplete="username" autocapitalize="off" spellcheck="false"
+                        aria-invalid=problems.invalid("username") aria-describedby=move || problems.names("username").then_some("settings-message")
                         prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
                     <label for="password">"Password"</label>
                     <input id="password" type="password" autocomplete="current-password"
+                        aria-invalid=problems.invalid("password") aria-describedby=move || problems.names("password").then_some("settings-message")
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                     <div class="settings__actions">
                         <SubmitButton label="Sign in" busy=Signal::derive(busy) />
@@ -116,7 +138,7 @@ pub fn SettingsPage() -> impl IntoView {
                             on:click=move |_| sign_out_action()>"Sign out"</button>
                     </div>
                 </form>
-                <p class="settings__message" role="alert">{move || message.get()}</p>
+                <p class="settings__message" id="settings-message" role="alert">{move || message.get()}</p>
             </section>
             <Reminders />
         </div>

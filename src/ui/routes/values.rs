@@ -7,7 +7,7 @@ use crate::domain::values::{save_values, Values, ValuesDraft};
 use crate::ui::app::link;
 use crate::ui::components::chip::Chip;
 use crate::ui::components::conflict_choice::ConflictChoice;
-use crate::ui::components::save_status::{status_of, FormFooter, Saves};
+use crate::ui::components::save_status::{status_of, FormFooter, FormProblems, Saves};
 use crate::ui::draft::use_draft_then;
 use crate::ui::platform;
 use crate::ui::storage::{load_docs, save_docs, use_storage};
@@ -18,7 +18,7 @@ pub fn ValuesPage() -> impl IntoView {
     platform::set_title("My values");
     let storage = use_storage();
     let saved = RwSignal::new(None::<Values>);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = FormProblems::new();
     let add_problem = RwSignal::new(None::<String>);
     // With no draft, the form starts from what is saved.
     let draft = use_draft_then::<ValuesDraft>(
@@ -43,12 +43,12 @@ pub fn ValuesPage() -> impl IntoView {
         saves.run(async move {
             match write.await {
                 Ok(mut docs) => {
-                    problems.set(Vec::new());
+                    problems.clear();
                     let at = docs.first().map(|v| hhmm_at(v.header.updated_at, now.utc_offset_minutes)).unwrap_or_default();
                     saved.set(docs.pop());
                     draft.after_save(&submitted, false, at);
                 }
-                Err(m) => problems.set(vec![m]),
+                Err(m) => problems.failed(m),
             }
         })
     };
