@@ -135,6 +135,12 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
     await a.reload();
     await expect(question(a)).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 60_000 });
+  // Each version says when it was saved, the most recent (the second phone's) first; neither is chosen for her.
+  const versions = question(a).getByRole('group', { name: 'Your words', exact: true }).getByRole('radio');
+  await expect(versions).toHaveCount(2);
+  await expect(versions.nth(0)).toHaveAccessibleName(/^Slept badly, then a long walk alone Saved \w{3} \d{1,2} \w{3}, \d\d:\d\d/);
+  await expect(versions.nth(1)).toHaveAccessibleName(/^Slept badly, then a walk with my sister Saved \w{3} \d{1,2} \w{3}, \d\d:\d\d/);
+  for (const i of [0, 1]) await expect(versions.nth(i)).not.toBeChecked();
   await question(a).getByRole('radio', { name: 'Slept badly, then a long walk alone' }).check();
   await question(a).getByRole('button', { name: 'Keep my choices', exact: true }).click();
   await expect(question(a)).toBeHidden();
