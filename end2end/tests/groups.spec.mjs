@@ -140,6 +140,12 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
     await a.reload();
     await expect(question(a)).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 60_000 });
+  // Each version says when it was saved, the most recent (the second phone's) first; neither is chosen for her.
+  const versions = question(a).getByRole('group', { name: 'Your words', exact: true }).getByRole('radio');
+  await expect(versions).toHaveCount(2);
+  await expect(versions.nth(0)).toHaveAccessibleName(/^Slept badly, then a long walk alone Saved \w{3} \d{1,2} \w{3}, \d\d:\d\d/);
+  await expect(versions.nth(1)).toHaveAccessibleName(/^Slept badly, then a walk with my sister Saved \w{3} \d{1,2} \w{3}, \d\d:\d\d/);
+  for (const i of [0, 1]) await expect(versions.nth(i)).not.toBeChecked();
   await question(a).getByRole('radio', { name: 'Slept badly, then a long walk alone' }).check();
   await question(a).getByRole('button', { name: 'Keep my choices', exact: true }).click();
   await expect(question(a)).toBeHidden();
@@ -167,6 +173,11 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await expect(milestones.getByRole('status')).toHaveText('Shared with your group.');
   await expect(thread(a).getByRole('article').filter({ hasText: "I've reached 7 days." })).toContainText(`${ben.name} · Milestone`, { timeout: 40_000 });
   await b.goto('/group');
+  // Ana can celebrate it; Ben has nothing to press on his own.
+  const milestone = (page) => thread(page).getByRole('article').filter({ hasText: "I've reached 7 days." });
+  await expect(milestone(a).getByRole('button', { name: 'Celebrate', exact: true })).toBeVisible();
+  await expect(milestone(b)).toContainText('You · Milestone');
+  await expect(milestone(b).getByRole('button', { name: /^(Celebrate|Encourage|Me too|Check on you)/ })).toHaveCount(0);
 
   // The peer-led segment: the rotation gives the first session to the first member by name (Ana); she shares,
   // Ben replies starting from a prompt, and Cy celebrates.
@@ -193,15 +204,20 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await expect(share(c)).toBeVisible({ timeout: 40_000 });
   await share(c).getByRole('button', { name: 'Celebrate' }).click();
   await expect(share(c).getByRole('button', { name: 'Celebrate' })).toHaveAttribute('aria-pressed', 'true');
-  await expect(share(a).getByRole('button', { name: 'Celebrate 1' })).toBeVisible({ timeout: 40_000 });
+  // Ana sees the celebration of her own share in words, with nothing for her to press: reactions are for others' posts.
+  await expect(share(a).getByText('Reactions: Celebrate 1', { exact: true })).toBeVisible({ timeout: 40_000 });
+  await expect(share(a).getByRole('group', { name: 'Reactions', exact: true })).toHaveCount(0);
+  await expect(share(a).getByRole('button', { name: /^(Celebrate|Encourage|Me too|Check on you)/ })).toHaveCount(0);
   // One of each per person: tapping again undoes it, offline too.
   await contexts[2].setOffline(true);
   await share(c).getByRole('button', { name: 'Celebrate' }).click();
   await expect(share(c).getByRole('button', { name: 'Celebrate' })).toHaveAttribute('aria-pressed', 'false');
   await share(c).getByRole('button', { name: 'Me too' }).click();
   await contexts[2].setOffline(false);
-  await expect(share(a).getByRole('button', { name: 'Me too 1' })).toBeVisible({ timeout: 40_000 });
-  await expect(share(a).getByRole('button', { name: 'Celebrate', exact: true })).toBeVisible();
+  await expect(share(a).getByText('Reactions: Me too 1', { exact: true })).toBeVisible({ timeout: 40_000 });
+  // Others' reactions on Ana's share, as Ben sees them: the buttons, with the counts.
+  await expect(share(b).getByRole('button', { name: 'Me too 1', exact: true })).toBeVisible({ timeout: 40_000 });
+  await expect(share(b).getByRole('button', { name: 'Celebrate', exact: true })).toBeVisible();
   await noSeriousAxe(a);
 
   // The facilitator sees who agreed to the norms, and gives the second session's share to Cy.

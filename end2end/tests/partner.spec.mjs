@@ -98,7 +98,11 @@ test('a facilitator pairs Alice and Bob, who check in, reach out, and keep every
   await expect(bobsReply).toHaveAttribute('aria-invalid', 'true');
   await expect(bobsReply).toHaveAccessibleDescription(/Write at least one line/);
   await bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('button', { name: 'Encourage' }).click();
-  await expect(a.getByRole('list', { name: 'Partner check-ins', exact: true }).getByRole('button', { name: /Encourage 1/ })).toBeVisible({ timeout: 40_000 });
+  // On her own check-in Alice sees it in words, with nothing to press: reactions are for the other's check-ins.
+  const alicesOwn = a.getByRole('list', { name: 'Partner check-ins', exact: true }).getByRole('listitem').filter({ hasText: 'Tired but hopeful' });
+  await expect(alicesOwn.getByText(`Reactions: Encourage from ${bob.name}`, { exact: true })).toBeVisible({ timeout: 40_000 });
+  await expect(alicesOwn.getByRole('button', { name: /^(Encourage|Celebrate|Thinking of you)/ })).toHaveCount(0);
+  await expect(bobsList.getByRole('listitem').filter({ hasText: 'Tired but hopeful' }).getByRole('button', { name: 'Encourage' })).toHaveAttribute('aria-pressed', 'true');
 
   // Alice's safety plan names her people; they show on the crisis screen.
   await a.goto('/plan');

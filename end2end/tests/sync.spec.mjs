@@ -195,7 +195,26 @@ test('the same words edited differently on two phones are both kept until the pe
   }).toPass({ timeout: 30_000 });
   const group = region.getByRole('group', { name: 'How I feel' });
   await expect(group.getByRole('radio', { name: 'Anxious this morning' })).toBeVisible();
+  // Each version says when it was saved, in plain words and local time, the most recent (phone B's) first.
+  const today = await b.evaluate(() => {
+    const d = new Date();
+    const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()];
+    const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()];
+    return `${day} ${d.getDate()} ${month}`;
+  });
+  const saved = new RegExp(`Saved ${today}, \\d\\d:\\d\\d(:\\d\\d)?$`);
+  await expect(group.getByRole('radio')).toHaveCount(2);
+  await expect(group.getByRole('radio').nth(0)).toHaveAccessibleName(/^Calmer after a walk/);
+  await expect(group.getByRole('radio').nth(1)).toHaveAccessibleName(/^Anxious this morning/);
+  for (const i of [0, 1]) await expect(group.getByRole('radio').nth(i)).toHaveAccessibleName(saved);
+  // Nothing is chosen for the person: keeping without a choice says so kindly and takes them to the part.
+  for (const i of [0, 1]) await expect(group.getByRole('radio').nth(i)).not.toBeChecked();
+  await region.getByRole('button', { name: 'Keep my choices', exact: true }).click();
+  await expect(region.getByRole('alert')).toHaveText('Choose which words to keep for “How I feel” — both versions are kept until you do.');
+  await expect(group.getByRole('radio', { name: /^Calmer after a walk/ })).toBeFocused();
+  await expect(region).toBeVisible();
   await group.getByRole('radio', { name: 'Calmer after a walk' }).check();
+  await expect(region.getByRole('alert')).toHaveText('');
   await region.getByRole('button', { name: 'Keep my choices', exact: true }).click();
   await expect(region).toBeHidden();
   // The button went with the question: focus goes to the screen's content, not lost to the page.

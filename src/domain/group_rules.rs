@@ -215,14 +215,25 @@ pub enum ReactionChange {
     Remove(Vec<String>),
 }
 
-/// Tapping a reaction: adds mine if I have none of that kind on the post, removes it if I have.
-pub fn toggle_reaction(existing: &[Reaction], me: &str, group_id: &str, post_id: &str, kind: ReactionKind, now: Now) -> ReactionChange {
+/// Reactions are for other people's posts. On my own I see what others gave me, with nothing to
+/// press: cheering myself on would read as someone else's support.
+pub fn may_react(post: &Post, me: &str) -> bool {
+    !me.is_empty() && post.author != me
+}
+
+/// Tapping a reaction: adds mine if I have none of that kind on the post, removes it if I have;
+/// `None` on a post I may not react to (my own).
+pub fn toggle_reaction(existing: &[Reaction], me: &str, post: &Post, kind: ReactionKind, now: Now) -> Option<ReactionChange> {
+    if !may_react(post, me) {
+        return None;
+    }
+    let post_id = post.header.id.as_str();
     let mine: Vec<String> = existing.iter().filter(|r| r.author == me && r.post_id == post_id && r.kind == kind).map(|r| r.header.id.clone()).collect();
-    if mine.is_empty() {
-        ReactionChange::Add(Reaction::new(kind, me, group_id, post_id, now))
+    Some(if mine.is_empty() {
+        ReactionChange::Add(Reaction::new(kind, me, &post.group_id, post_id, now))
     } else {
         ReactionChange::Remove(mine)
-    }
+    })
 }
 
 /// One reaction kind on a post: how many people gave it (each once) and whether `me` did.
@@ -233,13 +244,15 @@ pub struct ReactionCount {
     pub mine: bool,
 }
 
-/// Every kind, in [`ReactionKind::ALL`]'s order (so buttons never move), with its count on `post_id`.
-pub fn reaction_counts(all: &[Reaction], post_id: &str, me: &str) -> Vec<ReactionCount> {
+/// Every kind, in [`ReactionKind::ALL`]'s order (so buttons never move), with its count on `post`.
+/// Only other people's reactions count: one its author made (another app, or this one before it
+/// kept authors from reacting to their own posts) is left out.
+pub fn reaction_counts(all: &[Reaction], post: &Post, me: &str) -> Vec<ReactionCount> {
     ReactionKind::ALL
         .into_iter()
         .map(|kind| {
             let mut who: Vec<&str> = Vec::new();
-            for r in all.iter().filter(|r| r.post_id == post_id && r.kind == kind) {
+            for r in all.iter().filter(|r| r.post_id == post.header.id && r.kind == kind && r.author != post.author) {
                 if !who.contains(&r.author.as_str()) {
                     who.push(r.author.as_str());
                 }
@@ -247,6 +260,17 @@ pub fn reaction_counts(all: &[Reaction], post_id: &str, me: &str) -> Vec<Reactio
             ReactionCount { kind, count: who.len(), mine: !me.is_empty() && who.contains(&me) }
         })
         .collect()
+}
+
+/// What the author of a post sees of the reactions to it, in words: "Reactions: Celebrate 2 · Me
+/// too 1"; empty when there are none.
+pub fn reactions_received(counts: &[ReactionCount]) -> String {
+    let given: Vec<String> = counts.iter().filter(|c| c.count > 0).map(|c| format!("{} {}", c.kind.label(), c.count)).collect();
+    if given.is_empty() {
+        String::new()
+    } else {
+        format!("Reactions: {}", given.join(" · "))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,27 +502,53 @@ mod tests {
     #[test]
     fn reactions_toggle_one_of_each_kind_per_person_and_count() {
         let at = now("2026-11-03T19:00:00Z");
-        let ReactionChange::Add(mine) = toggle_reaction(&[], "sam", "g1", "post:1", ReactionKind::Celebrate, at) else { panic!("nothing to remove") };
+        let (post, mut other) = (share("hello"), share("again"));
+        other.header.id = "post:2".into();
+        let Some(ReactionChange::Add(mine)) = toggle_reaction(&[], "sam", &post, ReactionKind::Celebrate, at) else { panic!("nothing to remove") };
         assert_eq!(mine.header.id, "group-reaction:celebrate:sam:post:1");
-        assert!(matches!(toggle_reaction(&[], "sam", "g1", "post:1", ReactionKind::Celebrate, at), ReactionChange::Add(r) if r.header.id == mine.header.id), "two devices, one document");
+        assert_eq!((mine.group_id.as_str(), mine.post_id.as_str()), ("g1", "post:1"));
+        assert!(matches!(toggle_reaction(&[], "sam", &post, ReactionKind::Celebrate, at), Some(ReactionChange::Add(r)) if r.header.id == mine.header.id), "two devices, one document");
         let existing = [mine.clone()];
-        assert_eq!(toggle_reaction(&existing, "sam", "g1", "post:1", ReactionKind::Celebrate, at), ReactionChange::Remove(vec![mine.header.id.clone()]));
-        assert!(matches!(toggle_reaction(&existing, "sam", "g1", "post:1", ReactionKind::MeToo, at), ReactionChange::Add(_)));
-        assert!(matches!(toggle_reaction(&existing, "kim", "g1", "post:1", ReactionKind::Celebrate, at), ReactionChange::Add(_)));
-        assert!(matches!(toggle_reaction(&existing, "sam", "g1", "post:2", ReactionKind::Celebrate, at), ReactionChange::Add(_)));
+        assert_eq!(toggle_reaction(&existing, "sam", &post, ReactionKind::Celebrate, at), Some(ReactionChange::Remove(vec![mine.header.id.clone()])));
+        assert!(matches!(toggle_reaction(&existing, "sam", &post, ReactionKind::MeToo, at), Some(ReactionChange::Add(_))));
+        assert!(matches!(toggle_reaction(&existing, "kim", &post, ReactionKind::Celebrate, at), Some(ReactionChange::Add(_))));
+        assert!(matches!(toggle_reaction(&existing, "sam", &other, ReactionKind::Celebrate, at), Some(ReactionChange::Add(_))));
         let mut dup = mine.clone();
         dup.header.id = "group-reaction:other-client".into();
-        assert_eq!(toggle_reaction(&[mine.clone(), dup.clone()], "sam", "g1", "post:1", ReactionKind::Celebrate, at), ReactionChange::Remove(vec![mine.header.id.clone(), dup.header.id.clone()]));
+        assert_eq!(toggle_reaction(&[mine.clone(), dup.clone()], "sam", &post, ReactionKind::Celebrate, at), Some(ReactionChange::Remove(vec![mine.header.id.clone(), dup.header.id.clone()])));
         let kim = Reaction::new(ReactionKind::Celebrate, "kim", "g1", "post:1", at);
         let other_post = Reaction::new(ReactionKind::MeToo, "kim", "g1", "post:2", at);
-        let counts = reaction_counts(&[mine, dup, kim, other_post], "post:1", "sam");
+        let counts = reaction_counts(&[mine, dup, kim, other_post], &post, "sam");
         assert_eq!(counts.iter().map(|c| (c.kind, c.count, c.mine)).collect::<Vec<_>>(), [
             (ReactionKind::Celebrate, 2, true),
             (ReactionKind::Encourage, 0, false),
             (ReactionKind::MeToo, 0, false),
             (ReactionKind::CheckOnYou, 0, false)
         ]);
-        assert!(reaction_counts(&[], "post:1", "").iter().all(|c| c.count == 0 && !c.mine));
+        assert!(reaction_counts(&[], &post, "").iter().all(|c| c.count == 0 && !c.mine));
+    }
+
+    #[test]
+    fn authors_do_not_react_to_their_own_posts_but_see_what_others_gave() {
+        let at = now("2026-11-03T19:00:00Z");
+        let post = share("What helps me on bad nights");
+        assert_eq!(post.author, "alex");
+        assert!(!may_react(&post, "alex") && may_react(&post, "sam") && !may_react(&post, ""));
+        for kind in ReactionKind::ALL {
+            assert_eq!(toggle_reaction(&[], "alex", &post, kind, at), None, "{kind:?}");
+        }
+        // Sam and Kim celebrate, Kim says "Me too"; a reaction Alex gave herself (before this rule, or from
+        // another app) is not counted, and Alex sees the others' in words.
+        let given = [
+            Reaction::new(ReactionKind::Celebrate, "sam", "g1", "post:1", at),
+            Reaction::new(ReactionKind::Celebrate, "kim", "g1", "post:1", at),
+            Reaction::new(ReactionKind::MeToo, "kim", "g1", "post:1", at),
+            Reaction::new(ReactionKind::Encourage, "alex", "g1", "post:1", at),
+        ];
+        let counts = reaction_counts(&given, &post, "alex");
+        assert_eq!(counts.iter().map(|c| (c.count, c.mine)).collect::<Vec<_>>(), [(2, false), (0, false), (1, false), (0, false)]);
+        assert_eq!(reactions_received(&counts), "Reactions: Celebrate 2 · Me too 1");
+        assert_eq!(reactions_received(&reaction_counts(&given[3..], &post, "alex")), "", "none from others: nothing to say");
     }
 
     #[test]

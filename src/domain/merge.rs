@@ -7,15 +7,24 @@
 //! Without a known base every differing field is such a choice. Times: `updated_at` takes the
 //! later one, `created_at` the earlier one.
 
+use super::time::{day_time_label, Timestamp};
 use serde_json::{Map, Value};
 
 /// A field both sides changed differently.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldConflict {
     pub field: String,
-    /// The winning revision's value (shown until the person chooses).
+    /// The winning revision's value (it stands until the person chooses).
     pub winner: Option<Value>,
     pub other: Option<Value>,
+    /// When each version was saved: its document's `updated_at` (`None` if it has none).
+    pub winner_saved: Option<Timestamp>,
+    pub other_saved: Option<Timestamp>,
+}
+
+/// A version's `updated_at`, if it has a readable one.
+pub fn saved_at(doc: &Map<String, Value>) -> Option<Timestamp> {
+    doc.get("updated_at").and_then(Value::as_str).and_then(|t| Timestamp::parse_rfc3339(t).ok())
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,7 +56,7 @@ pub fn merge3(base: Option<&Map<String, Value>>, winner: &Map<String, Value>, ot
                 Some(b) if b == w => o.cloned(),
                 Some(b) if b == o => w.cloned(),
                 _ => {
-                    conflicts.push(FieldConflict { field: field.clone(), winner: w.cloned(), other: o.cloned() });
+                    conflicts.push(FieldConflict { field: field.clone(), winner: w.cloned(), other: o.cloned(), winner_saved: saved_at(winner), other_saved: saved_at(other) });
                     w.cloned()
                 }
             },
@@ -57,6 +66,54 @@ pub fn merge3(base: Option<&Map<String, Value>>, winner: &Map<String, Value>, ot
         }
     }
     Merged { doc, conflicts }
+}
+
+/// One version of a field as the choice shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Version {
+    /// Choosing it keeps the other revision's value (else the winner's).
+    pub is_other: bool,
+    pub value: Option<Value>,
+    /// "Saved Sun 22 Nov, 10:42" in the local time of that instant.
+    pub saved: String,
+}
+
+/// The two versions of a field, the most recently saved first (the winner first when that is not
+/// known), each with when it was saved in plain words. Both saved in the same minute: the seconds
+/// tell them apart. `offset_at` is the device's offset from UTC at an instant.
+pub fn versions(c: &FieldConflict, offset_at: impl Fn(Timestamp) -> i32) -> [Version; 2] {
+    let label = |at: Option<Timestamp>, seconds: bool| match at {
+        Some(at) => format!("Saved {}", day_time_label(at, offset_at(at), seconds)),
+        None => "When it was saved is not known".to_owned(),
+    };
+    let same_minute = match (c.winner_saved, c.other_saved) {
+        (Some(a), Some(b)) => label(Some(a), false) == label(Some(b), false),
+        _ => false,
+    };
+    let winner = Version { is_other: false, value: c.winner.clone(), saved: label(c.winner_saved, same_minute) };
+    let other = Version { is_other: true, value: c.other.clone(), saved: label(c.other_saved, same_minute) };
+    match (c.winner_saved, c.other_saved) {
+        (Some(w), Some(o)) if o > w => [other, winner],
+        _ => [winner, other],
+    }
+}
+
+/// `merged` with the person's choice for each field (`Some(true)`: the other version's value,
+/// `Some(false)`: the winner's). Nothing is chosen for them: `Err(i)` names the first field
+/// (`fields[i]`) with no choice yet.
+pub fn apply_choices(merged: &Value, fields: &[FieldConflict], picks: &[Option<bool>]) -> Result<Value, usize> {
+    let mut out = merged.clone();
+    for (i, field) in fields.iter().enumerate() {
+        let Some(other) = picks.get(i).copied().flatten() else { return Err(i) };
+        let value = if other { field.other.clone() } else { field.winner.clone() };
+        if let Some(obj) = out.as_object_mut() {
+            match value {
+                Some(v) => obj.insert(field.field.clone(), v),
+                None => obj.remove(&field.field),
+            };
+        }
+    }
+    Ok(out)
 }
 
 fn later(a: Option<&Value>, b: Option<&Value>, latest: bool) -> Option<Value> {
@@ -91,7 +148,7 @@ mod tests {
         let phone = obj(json!({"win": "called my sister", "challenge": ""}));
         let laptop = obj(json!({"win": "went to group", "challenge": "sleep"}));
         let merged = merge3(Some(&base), &phone, &laptop);
-        assert_eq!(merged.conflicts, vec![FieldConflict { field: "win".into(), winner: Some(json!("called my sister")), other: Some(json!("went to group")) }]);
+        assert_eq!(merged.conflicts, vec![FieldConflict { field: "win".into(), winner: Some(json!("called my sister")), other: Some(json!("went to group")), winner_saved: None, other_saved: None }]);
         assert_eq!(merged.doc["win"], "called my sister", "the winner's value stands meanwhile");
         assert_eq!(merged.doc["challenge"], "sleep", "the other field still merges");
     }
@@ -125,5 +182,45 @@ mod tests {
         let merged = merge3(None, &obj(json!({"_rev": "2-a", "x": 1})), &obj(json!({"_rev": "2-b", "x": 1})));
         assert!(merged.conflicts.is_empty());
         assert!(!merged.doc.contains_key("_rev"));
+    }
+
+    #[test]
+    fn each_version_says_when_it_was_saved_newest_first() {
+        let base = obj(json!({"win": "", "updated_at": "2026-11-22T08:00:00.000Z"}));
+        let phone = obj(json!({"win": "called my sister", "updated_at": "2026-11-22T09:42:10.000Z"}));
+        let laptop = obj(json!({"win": "went to group", "updated_at": "2026-11-22T10:05:00.000Z"}));
+        let merged = merge3(Some(&base), &phone, &laptop);
+        let c = &merged.conflicts[0];
+        assert_eq!((c.winner_saved, c.other_saved), (Timestamp::parse_rfc3339("2026-11-22T09:42:10Z").ok(), Timestamp::parse_rfc3339("2026-11-22T10:05:00Z").ok()));
+        // In UTC+1 (Sunday 22 November 2026): the laptop's, saved later, comes first.
+        let [first, second] = versions(c, |_| 60);
+        assert_eq!((first.is_other, first.value.clone(), first.saved.as_str()), (true, Some(json!("went to group")), "Saved Sun 22 Nov, 11:05"));
+        assert_eq!((second.is_other, second.saved.as_str()), (false, "Saved Sun 22 Nov, 10:42"));
+        // Each instant in its own offset (a daylight-saving change between them), and across midnight.
+        let [a, b] = versions(c, |at| if at.0 < Timestamp::parse_rfc3339("2026-11-22T10:00:00Z").map(|t| t.0).unwrap_or(0) { -300 } else { 600 });
+        assert_eq!((a.saved.as_str(), b.saved.as_str()), ("Saved Sun 22 Nov, 20:05", "Saved Sun 22 Nov, 04:42"));
+        // The same minute: seconds tell them apart.
+        let close = FieldConflict { other_saved: Timestamp::parse_rfc3339("2026-11-22T09:42:55Z").ok(), ..c.clone() };
+        let [a, b] = versions(&close, |_| 0);
+        assert_eq!((a.saved.as_str(), b.saved.as_str()), ("Saved Sun 22 Nov, 09:42:55", "Saved Sun 22 Nov, 09:42:10"));
+        // No time on one side (another app's document): it says so, and the winner comes first.
+        let unknown = FieldConflict { other_saved: None, ..c.clone() };
+        let [a, b] = versions(&unknown, |_| 0);
+        assert_eq!((a.is_other, a.saved.as_str(), b.saved.as_str()), (false, "Saved Sun 22 Nov, 09:42", "When it was saved is not known"));
+        assert_eq!(saved_at(&obj(json!({"updated_at": "not a time"}))), None);
+    }
+
+    #[test]
+    fn nothing_is_chosen_for_the_person() {
+        let fields = vec![
+            FieldConflict { field: "how_i_feel".into(), winner: Some(json!("tired")), other: Some(json!("hopeful")), winner_saved: None, other_saved: None },
+            FieldConflict { field: "win".into(), winner: Some(json!("group")), other: None, winner_saved: None, other_saved: None },
+        ];
+        let merged = json!({"_id": "checkin:2026-11-22", "how_i_feel": "tired", "win": "group", "challenge": "sleep"});
+        assert_eq!(apply_choices(&merged, &fields, &[None, None]), Err(0));
+        assert_eq!(apply_choices(&merged, &fields, &[Some(true), None]), Err(1), "the first part not yet chosen");
+        assert_eq!(apply_choices(&merged, &fields, &[Some(true)]), Err(1));
+        assert_eq!(apply_choices(&merged, &fields, &[Some(true), Some(true)]), Ok(json!({"_id": "checkin:2026-11-22", "how_i_feel": "hopeful", "challenge": "sleep"})));
+        assert_eq!(apply_choices(&merged, &fields, &[Some(false), Some(false)]), Ok(merged.clone()));
     }
 }

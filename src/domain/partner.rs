@@ -493,13 +493,23 @@ pub enum ReactionChange {
     Remove(Vec<String>),
 }
 
-/// Tapping a reaction: adds mine if I have none of that kind on the item, removes it if I have.
-pub fn toggle_reaction(existing: &[PartnerReply], me: &str, pair_id: &str, to: &str, kind: Reaction, now: Now) -> ReactionChange {
+/// Reactions are for the other partner's check-ins and notes. On my own I see what my partner gave,
+/// with nothing to press: cheering myself on would read as their support.
+pub fn may_react(item_author: &str, me: &str) -> bool {
+    !me.is_empty() && item_author != me
+}
+
+/// Tapping a reaction on `to` (written by `to_author`): adds mine if I have none of that kind on the
+/// item, removes it if I have; `None` on an item I may not react to (my own).
+pub fn toggle_reaction(existing: &[PartnerReply], me: &str, pair_id: &str, to: &str, to_author: &str, kind: Reaction, now: Now) -> Option<ReactionChange> {
+    if !may_react(to_author, me) {
+        return None;
+    }
     let mine: Vec<String> = existing.iter().filter(|r| r.author == me && r.to == to && r.reaction == Some(kind)).map(|r| r.header.id.clone()).collect();
     if !mine.is_empty() {
-        return ReactionChange::Remove(mine);
+        return Some(ReactionChange::Remove(mine));
     }
-    ReactionChange::Add(PartnerReply {
+    Some(ReactionChange::Add(PartnerReply {
         header: new_header(reaction_id(to, me, kind), PARTNER_REPLY_TYPE, PartnerReply::SCHEMA, Audience::Partner, now),
         author: me.to_owned(),
         pair_id: pair_id.to_owned(),
@@ -507,15 +517,17 @@ pub fn toggle_reaction(existing: &[PartnerReply], me: &str, pair_id: &str, to: &
         text: String::new(),
         reaction: Some(kind),
         extra: Extra::new(),
-    })
+    }))
 }
 
-/// For each reaction kind someone gave `to`: who gave it (each person once), and whether `me` did.
-pub fn reactions_on<'a>(all: &'a [PartnerReply], to: &str, me: &str) -> Vec<(Reaction, Vec<&'a str>, bool)> {
+/// For each reaction kind someone gave `to` (written by `to_author`): who gave it (each person
+/// once), and whether `me` did. Its author's own reactions are left out (another app's, or this
+/// one's before it kept authors from reacting to their own items).
+pub fn reactions_on<'a>(all: &'a [PartnerReply], to: &str, to_author: &str, me: &str) -> Vec<(Reaction, Vec<&'a str>, bool)> {
     let mut out = Vec::new();
     for kind in Reaction::ALL {
         let mut who: Vec<&str> = Vec::new();
-        for r in all.iter().filter(|r| r.to == to && r.reaction == Some(kind)) {
+        for r in all.iter().filter(|r| r.to == to && r.reaction == Some(kind) && r.author != to_author) {
             if !who.contains(&r.author.as_str()) {
                 who.push(r.author.as_str());
             }
@@ -526,6 +538,26 @@ pub fn reactions_on<'a>(all: &'a [PartnerReply], to: &str, me: &str) -> Vec<(Rea
         }
     }
     out
+}
+
+/// What the author of a check-in sees of the reactions to it, in words: "Reactions: Encourage from
+/// sam · Celebrate from sam and kim"; empty when there are none.
+pub fn reactions_received(all: &[PartnerReply], to: &str, to_author: &str) -> String {
+    let given: Vec<String> = reactions_on(all, to, to_author, to_author)
+        .into_iter()
+        .map(|(kind, who, _)| {
+            let names = match who.as_slice() {
+                [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+                _ => who.join(""),
+            };
+            format!("{} from {names}", kind.label())
+        })
+        .collect();
+    if given.is_empty() {
+        String::new()
+    } else {
+        format!("Reactions: {}", given.join(" · "))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -936,7 +968,7 @@ mod tests {
         assert_eq!(a.text, "proud of you");
         assert_eq!(decode::<PartnerReply>(&encode(&a)), Ok(a.clone()));
         assert!(encode(&a).get("reaction").is_none());
-        let ReactionChange::Add(r) = toggle_reaction(&[], "sam", "p1", "partner-checkin:1", Reaction::Celebrate, now("2026-11-22T11:00:00Z")) else { panic!("nothing to remove") };
+        let Some(ReactionChange::Add(r)) = toggle_reaction(&[], "sam", "p1", "partner-checkin:1", "alex", Reaction::Celebrate, now("2026-11-22T11:00:00Z")) else { panic!("nothing to remove") };
         let all = [a.clone(), b.clone(), r];
         assert_eq!(replies_to(&all, "partner-checkin:1").iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["me too", "proud of you"], "reactions are not written replies");
         assert_eq!(send_reply(" ", "sam", "p1", "x", now("2026-11-22T10:00:00Z"), || "y".into()).unwrap_err(), [PartnerProblem::Empty]);
@@ -945,29 +977,51 @@ mod tests {
     #[test]
     fn reactions_toggle_one_of_each_kind_per_person() {
         let to = "partner-checkin:20261122T080000000Z:abc";
-        let ReactionChange::Add(r) = toggle_reaction(&[], "sam", "p1", to, Reaction::ThinkingOfYou, now("2026-11-22T10:00:00Z")) else { panic!("nothing to remove") };
+        let Some(ReactionChange::Add(r)) = toggle_reaction(&[], "sam", "p1", to, "kim", Reaction::ThinkingOfYou, now("2026-11-22T10:00:00Z")) else { panic!("nothing to remove") };
         assert_eq!(r.header.id, format!("partner-reply:reaction:thinking-of-you:sam:{to}"));
-        let again = toggle_reaction(&[], "sam", "p1", to, Reaction::ThinkingOfYou, now("2026-11-22T18:00:00Z"));
-        assert!(matches!(&again, ReactionChange::Add(r2) if r2.header.id == r.header.id), "two devices make one document");
+        let again = toggle_reaction(&[], "sam", "p1", to, "kim", Reaction::ThinkingOfYou, now("2026-11-22T18:00:00Z"));
+        assert!(matches!(&again, Some(ReactionChange::Add(r2)) if r2.header.id == r.header.id), "two devices make one document");
         let stored = encode(&r);
         assert_eq!((stored["reaction"].as_str(), stored["text"].as_str()), (Some("thinking-of-you"), Some("")));
         assert_eq!(decode::<PartnerReply>(&stored), Ok(r.clone()));
         let existing = [r.clone()];
-        assert_eq!(toggle_reaction(&existing, "sam", "p1", to, Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), ReactionChange::Remove(vec![r.header.id.clone()]));
-        assert!(matches!(toggle_reaction(&existing, "sam", "p1", to, Reaction::Celebrate, now("2026-11-22T11:00:00Z")), ReactionChange::Add(_)), "another kind is its own");
-        assert!(matches!(toggle_reaction(&existing, "alex", "p1", to, Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), ReactionChange::Add(_)), "another person's is theirs");
-        assert!(matches!(toggle_reaction(&existing, "sam", "p1", "other", Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), ReactionChange::Add(_)));
+        assert_eq!(toggle_reaction(&existing, "sam", "p1", to, "kim", Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), Some(ReactionChange::Remove(vec![r.header.id.clone()])));
+        assert!(matches!(toggle_reaction(&existing, "sam", "p1", to, "kim", Reaction::Celebrate, now("2026-11-22T11:00:00Z")), Some(ReactionChange::Add(_))), "another kind is its own");
+        assert!(matches!(toggle_reaction(&existing, "alex", "p1", to, "kim", Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), Some(ReactionChange::Add(_))), "another person's is theirs");
+        assert!(matches!(toggle_reaction(&existing, "sam", "p1", "other", "kim", Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), Some(ReactionChange::Add(_))));
         // Another client's duplicates are all removed, so one tap really clears it.
         let mut dup = r.clone();
         dup.header.id = "partner-reply:random".into();
-        assert_eq!(toggle_reaction(&[r.clone(), dup], "sam", "p1", to, Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), ReactionChange::Remove(vec![r.header.id.clone(), "partner-reply:random".into()]));
+        assert_eq!(toggle_reaction(&[r.clone(), dup], "sam", "p1", to, "kim", Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")), Some(ReactionChange::Remove(vec![r.header.id.clone(), "partner-reply:random".into()])));
         let mut twice = r.clone();
         twice.header.id = "x".into();
-        let ReactionChange::Add(alex) = toggle_reaction(&[], "alex", "p1", to, Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")) else { panic!() };
+        let Some(ReactionChange::Add(alex)) = toggle_reaction(&[], "alex", "p1", to, "kim", Reaction::ThinkingOfYou, now("2026-11-22T11:00:00Z")) else { panic!() };
         let all = [r, twice, alex];
-        assert_eq!(reactions_on(&all, to, "alex"), [(Reaction::ThinkingOfYou, vec!["sam", "alex"], true)]);
+        assert_eq!(reactions_on(&all, to, "kim", "alex"), [(Reaction::ThinkingOfYou, vec!["sam", "alex"], true)]);
         assert_eq!(Reaction::ALL.map(Reaction::label), ["Encourage", "Celebrate", "Thinking of you"]);
         assert!(decode::<PartnerReply>(&json!({"_id": "r", "type": "partner-reply", "schema": 1, "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z", "author": "a", "pair_id": "p", "to": "x", "reaction": "hug"})).is_err());
+    }
+
+    #[test]
+    fn partners_do_not_react_to_their_own_checkins_but_see_what_the_other_gave() {
+        let to = "partner-checkin:20261122T080000000Z:abc";
+        let at = now("2026-11-22T10:00:00Z");
+        assert!(!may_react("alex", "alex") && may_react("alex", "sam") && !may_react("alex", ""));
+        for kind in Reaction::ALL {
+            assert_eq!(toggle_reaction(&[], "alex", "p1", to, "alex", kind, at), None, "{kind:?}");
+        }
+        let Some(ReactionChange::Add(sam)) = toggle_reaction(&[], "sam", "p1", to, "alex", Reaction::Encourage, at) else { panic!("sam may react") };
+        let Some(ReactionChange::Add(celebrate)) = toggle_reaction(&[], "sam", "p1", to, "alex", Reaction::Celebrate, at) else { panic!("sam may react") };
+        let Some(ReactionChange::Add(lee)) = toggle_reaction(&[], "lee", "p1", to, "alex", Reaction::Celebrate, at) else { panic!("a trio's third may react") };
+        // A reaction Alex gave her own check-in (before this rule, or from another app) is not counted.
+        let mut own = lee.clone();
+        own.author = "alex".into();
+        own.reaction = Some(Reaction::ThinkingOfYou);
+        let all = [sam.clone(), celebrate, lee, own];
+        assert_eq!(reactions_on(&all, to, "alex", "alex").iter().map(|(k, who, mine)| (*k, who.len(), *mine)).collect::<Vec<_>>(), [(Reaction::Encourage, 1, false), (Reaction::Celebrate, 2, false)]);
+        assert_eq!(reactions_received(&all, to, "alex"), "Reactions: Encourage from sam · Celebrate from sam and lee");
+        assert_eq!(reactions_received(&all[3..], to, "alex"), "", "none from others: nothing to say");
+        assert_eq!(reactions_received(&[sam], "partner-checkin:other", "alex"), "");
     }
 
     #[test]

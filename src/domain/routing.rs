@@ -97,7 +97,7 @@ mod tests {
     fn partner_types_go_to_their_pair() {
         let c = partner::send_checkin(&PartnerCheckInDraft { how_im_doing: "ok".into(), ..Default::default() }, "alex", "k3j4", now(), || "partner-checkin:1".into()).unwrap();
         let r = partner::send_reply("you've got this", "sam", "k3j4", "partner-checkin:1", now(), || "partner-reply:1".into()).unwrap();
-        let ReactionChange::Add(reaction) = partner::toggle_reaction(&[], "sam", "k3j4", "partner-checkin:1", Reaction::Celebrate, now()) else { panic!("nothing to remove") };
+        let Some(ReactionChange::Add(reaction)) = partner::toggle_reaction(&[], "sam", "k3j4", "partner-checkin:1", "alex", Reaction::Celebrate, now()) else { panic!("nothing to remove") };
         let n = partner::send_urgent("", "alex", "k3j4", now(), || "urgent-note:1".into()).unwrap();
         let receipt = partner::receipt_for(&n, None, "sam", now(), false).unwrap();
         for doc in [encode(&c), encode(&r), encode(&reaction), encode(&n), encode(&receipt)] {

@@ -215,6 +215,17 @@ pub fn hhmm_at(at: Timestamp, utc_offset_minutes: i32) -> String {
     Now { at, utc_offset_minutes }.local_hhmm()
 }
 
+/// "Sun 22 Nov, 20:54" (with `seconds`, "Sun 22 Nov, 20:54:07") for an instant seen at a given UTC
+/// offset.
+pub fn day_time_label(at: Timestamp, utc_offset_minutes: i32, seconds: bool) -> String {
+    let now = Now { at, utc_offset_minutes };
+    let mut out = format!("{}, {}", now.local_day().short_label(), now.local_hhmm());
+    if seconds {
+        out.push_str(&format!(":{:02}", now.local().second()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +268,14 @@ mod tests {
         ] {
             assert!(Timestamp::parse_rfc3339(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn day_and_time_labels_are_local_and_plain() {
+        let at = Timestamp::parse_rfc3339("2026-11-22T09:42:07Z").unwrap();
+        assert_eq!(day_time_label(at, 60, false), "Sun 22 Nov, 10:42");
+        assert_eq!(day_time_label(at, 60, true), "Sun 22 Nov, 10:42:07");
+        assert_eq!(day_time_label(at, -600, false), "Sat 21 Nov, 23:42", "the day in that offset");
     }
 
     #[test]

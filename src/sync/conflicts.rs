@@ -1,7 +1,7 @@
 //! Conflicts after a pull: settled by the merge rule ([`crate::domain::merge`]) where it can,
 //! left for the person where it cannot.
 
-use crate::domain::merge::{merge3, FieldConflict};
+use crate::domain::merge::{merge3, saved_at, FieldConflict};
 use crate::store::versioned::DocState;
 use crate::store::Op;
 use serde_json::{Map, Value};
@@ -30,12 +30,19 @@ pub fn settle(state: &DocState) -> Settlement {
     let body = |rev: &str| state.tree.nodes.get(rev).and_then(|n| n.body.clone());
     let Some(mut merged) = body(winner) else { return Settlement::None };
     let mut choices = Vec::new();
+    // The versions merged so far, the winner first: the one a field's value came from says when
+    // it was saved (the merge so far has the latest `updated_at` of them all).
+    let mut seen = vec![merged.clone()];
     for loser in &losers {
         let Some(other) = body(loser) else { continue };
         let base = state.tree.common_ancestor(winner, loser).and_then(body);
         let result = merge3(base.as_ref(), &merged, &other);
         merged = result.doc;
-        choices.extend(result.conflicts);
+        for mut c in result.conflicts {
+            c.winner_saved = seen.iter().find(|v| v.get(&c.field) == c.winner.as_ref()).and_then(saved_at);
+            choices.push(c);
+        }
+        seen.push(other);
     }
     let mut doc = Map::new();
     doc.insert("_id".into(), Value::from(state.id.as_str()));
@@ -95,6 +102,40 @@ mod tests {
         chosen.resolve(&merged, &losers).unwrap();
         assert_eq!(chosen.winner_doc().unwrap()["how_i_feel"], fields[0].other.clone().unwrap());
         assert_eq!(settle(&chosen), Settlement::None);
+    }
+
+    #[test]
+    fn each_version_to_choose_from_says_when_it_was_saved() {
+        let ts = |t: &str| crate::domain::time::Timestamp::parse_rfc3339(t).ok();
+        let feel = |words: &str, at: &str| json!({"type": "checkin", "how_i_feel": words, "win": "", "challenge": "", "updated_at": at});
+        let mut s = conflicted(feel("tired", "2026-11-22T09:00:00.000Z"), feel("hopeful", "2026-11-22T10:30:00.000Z"));
+        let saved = |s: &DocState| {
+            let Settlement::Choose { fields, .. } = settle(s) else { panic!("expected a choice") };
+            // Each value with the time of the version it came from, whichever revision won.
+            let mut out: Vec<(Option<Value>, Option<crate::domain::time::Timestamp>)> = Vec::new();
+            for f in fields {
+                for pair in [(f.winner, f.winner_saved), (f.other, f.other_saved)] {
+                    if !out.contains(&pair) {
+                        out.push(pair);
+                    }
+                }
+            }
+            crate::domain::order::sort_by(&mut out, |a, b| a.1.cmp(&b.1));
+            out
+        };
+        assert_eq!(saved(&s), [(Some(json!("tired")), ts("2026-11-22T09:00:00Z")), (Some(json!("hopeful")), ts("2026-11-22T10:30:00Z"))]);
+        // A third device: the value standing after the first merge keeps its own version's time, not
+        // the merge's (the latest of all).
+        let base_hash = s.tree.nodes.keys().find(|r| r.starts_with("1-")).and_then(|r| r.split_once('-')).map(|(_, h)| h.to_owned()).unwrap_or_default();
+        let mut third = feel("calm", "2026-11-22T11:15:00.000Z");
+        third["_rev"] = json!("2-1111");
+        third["_revisions"] = json!({"start": 2, "ids": ["1111", base_hash]});
+        s.receive(&third).unwrap();
+        assert_eq!(saved(&s), [
+            (Some(json!("tired")), ts("2026-11-22T09:00:00Z")),
+            (Some(json!("hopeful")), ts("2026-11-22T10:30:00Z")),
+            (Some(json!("calm")), ts("2026-11-22T11:15:00Z"))
+        ]);
     }
 
     /// A goal edited on two devices while offline: the title on one, the column on the other.

@@ -1,10 +1,14 @@
 //! "Changed on two devices": when the same part of a document was edited differently on two
 //! devices, both versions are kept and the person chooses, part by part. Nothing is lost meanwhile:
-//! the other version stays stored until they choose.
+//! the other version stays stored until they choose. Each version says when it was saved, the most
+//! recent first, and nothing is chosen for them: "Keep my choices" with a part not yet chosen says
+//! so and takes them to it.
 
-use crate::domain::merge::FieldConflict;
+use crate::domain::merge::{apply_choices, versions, FieldConflict};
 use crate::store::{Op, Store};
 use crate::sync::conflicts::{settle, Settlement};
+use crate::ui::platform;
+use crate::ui::routes::partner::element_id;
 use crate::ui::storage::use_storage;
 use crate::ui::sync::use_sync;
 use leptos::prelude::*;
@@ -62,68 +66,82 @@ pub fn ConflictChoice(
     let storage = use_storage();
     let sync = use_sync();
     let choice = RwSignal::new(None::<Choice>);
-    // Per field: true = keep the other version's value.
-    let take_other = RwSignal::new(Vec::<bool>::new());
+    // Per field: `None` until chosen, then `Some(true)` = keep the other version's value.
+    let picks = RwSignal::new(Vec::<Option<bool>>::new());
     let problem = RwSignal::new(None::<String>);
+    let base_id = element_id("conflict", &id);
     let load_id = id.clone();
     leptos::task::spawn_local(async move {
         let Ok(store) = storage.store() else { return };
         if let Ok(states) = store.doc_states(&[load_id]).await {
             if let Some(Settlement::Choose { fields, merged, losers }) = states.first().map(settle) {
-                take_other.try_set(vec![false; fields.len()]);
+                picks.try_set(vec![None; fields.len()]);
                 choice.try_set(Some(Choice { fields, merged, losers }));
             }
         }
     });
-    let keep = move || leptos::task::spawn_local(async move {
-        let Some(Choice { fields, mut merged, losers }) = choice.try_get_untracked().flatten() else { return };
-        let picks = take_other.try_get_untracked().unwrap_or_default();
-        for (field, other) in fields.iter().zip(picks) {
-            let value = if other { field.other.clone() } else { field.winner.clone() };
-            if let Some(obj) = merged.as_object_mut() {
-                match value {
-                    Some(v) => obj.insert(field.field.clone(), v),
-                    None => obj.remove(&field.field),
-                };
+    let first_option = {
+        let base_id = base_id.clone();
+        move |i: usize| format!("{base_id}-{i}-0")
+    };
+    let keep = move || {
+        let Some(Choice { fields, merged, losers }) = choice.get_untracked() else { return };
+        let doc = match apply_choices(&merged, &fields, &picks.get_untracked()) {
+            Ok(doc) => doc,
+            Err(i) => {
+                // Nothing is chosen for the person: say which part waits, and take them there.
+                let part = fields.get(i).map(|f| field_label(&f.field)).unwrap_or_default();
+                problem.set(Some(format!("Choose which words to keep for “{part}” — both versions are kept until you do.")));
+                platform::focus_by_id(&first_option(i));
+                return;
             }
-        }
-        let result = match storage.store() {
-            Ok(store) => store.apply(vec![Op::ResolveConflict { doc: merged, losers }]).await.map(drop).map_err(|e| e.user_message()),
-            Err(e) => Err(e.user_message()),
         };
-        match result {
-            Ok(()) => {
-                choice.try_set(None);
-                // The question (and its button) goes away and the screen shows the kept words:
-                // focus goes to the screen's content, not lost to the page.
-                crate::ui::routes::goals::focus_soon("main");
-                // Screens reload what they show; sync pushes the choice.
-                sync.arrivals.try_update(|n| *n += 1);
-                sync.changed();
+        leptos::task::spawn_local(async move {
+            let result = match storage.store() {
+                Ok(store) => store.apply(vec![Op::ResolveConflict { doc, losers }]).await.map(drop).map_err(|e| e.user_message()),
+                Err(e) => Err(e.user_message()),
+            };
+            match result {
+                Ok(()) => {
+                    choice.try_set(None);
+                    // The question (and its button) goes away and the screen shows the kept words:
+                    // focus goes to the screen's content, not lost to the page.
+                    crate::ui::routes::goals::focus_soon("main");
+                    // Screens reload what they show; sync pushes the choice.
+                    sync.arrivals.try_update(|n| *n += 1);
+                    sync.changed();
+                }
+                Err(m) => {
+                    problem.try_set(Some(m));
+                }
             }
-            Err(m) => {
-                problem.try_set(Some(m));
-            }
-        }
-    });
+        })
+    };
 
     move || {
         choice.get().map(|c| {
             let options = c.fields.iter().enumerate().map(|(i, f)| {
-                let name = format!("conflict-{id}-{i}");
+                let name = format!("{base_id}-{i}");
+                let choices = versions(f, platform::offset_at).into_iter().enumerate().map(|(n, v)| {
+                    let other = v.is_other;
+                    view! {
+                        <label class="conflict__option">
+                            <input type="radio" id=format!("{name}-{n}") name=name.clone()
+                                on:change=move |_| {
+                                    picks.update(|p| if let Some(x) = p.get_mut(i) { *x = Some(other) });
+                                    problem.set(None);
+                                }/>
+                            <span class="conflict__version">
+                                <span>{shown(&v.value)}</span>
+                                <span class="conflict__saved">{v.saved}</span>
+                            </span>
+                        </label>
+                    }
+                }).collect_view();
                 view! {
                     <fieldset class="conflict__field">
                         <legend>{field_label(&f.field).to_owned()}</legend>
-                        <label class="conflict__option">
-                            <input type="radio" name=name.clone() checked=true
-                                on:change=move |_| take_other.update(|t| if let Some(x) = t.get_mut(i) { *x = false })/>
-                            <span>{shown(&f.winner)}</span>
-                        </label>
-                        <label class="conflict__option">
-                            <input type="radio" name=name
-                                on:change=move |_| take_other.update(|t| if let Some(x) = t.get_mut(i) { *x = true })/>
-                            <span>{shown(&f.other)}</span>
-                        </label>
+                        {choices}
                     </fieldset>
                 }
             }).collect_view();
@@ -132,7 +150,10 @@ pub fn ConflictChoice(
                     <h2>"Changed on two devices"</h2>
                     <p>{format!("{what} was changed differently on two of your devices. Both versions are kept until you choose which words to keep for each part.")}</p>
                     {options}
-                    <button type="button" class="primary" on:click=move |_| keep()>"Keep my choices"</button>
+                    <button type="button" class="primary" on:click={
+                        let keep = keep.clone();
+                        move |_| keep()
+                    }>"Keep my choices"</button>
                     <p role="alert">{move || problem.get()}</p>
                 </section>
             }

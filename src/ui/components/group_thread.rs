@@ -1,12 +1,13 @@
 //! The group's thread: posts oldest first with their replies, paged from the newest end ("Show
 //! earlier posts") so a thread of thousands opens at once. Each post: who and when, its words as
 //! plain text (only http(s) addresses become links), "Celebrate", "Encourage", "Me too" and "Check
-//! on you" (one each per person, tapped again to undo), "Reply" with openers to start from,
+//! on you" on other people's posts (one each per person, tapped again to undo; on my own, what
+//! others gave, in words), "Reply" with openers to start from,
 //! "Report" (to the facilitator only) and, for its author, "Edit" and "Delete".
 
 use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, PostProblem, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
 use crate::domain::group_feed::{first_shown, threads, Thread};
-use crate::domain::group_rules::{can_edit, quiet_members, reaction_counts, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
+use crate::domain::group_rules::{can_edit, may_react, quiet_members, reaction_counts, reactions_received, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
 use crate::domain::doc::JsonValue;
 use crate::domain::draft_keys;
 use crate::domain::time::hhmm_at;
@@ -157,17 +158,20 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
     let when = crate::domain::time::Now { at: post.at, utc_offset_minutes: offset };
     let heading = format!("{who} · {} · {} {}", post.kind.label(), when.local_day().short_label(), hhmm_at(post.at, offset));
     let mine = can_edit(&post, &me);
-    let post_id = id.clone();
+    // Others' posts get the buttons; my own shows in words what others gave.
+    let reacts = may_react(&post, &me);
+    let counted = post.clone();
     let counts = Memo::new(move |_| ctx.data.reactions.with(|r| match r {
-        Loading::Ready(l) => reaction_counts(&l.docs, &post_id, &ctx.me.get_value()),
+        Loading::Ready(l) => reaction_counts(&l.docs, &counted, &ctx.me.get_value()),
         _ => Vec::new(),
     }));
     let react = {
         let post = post.clone();
         move |kind: ReactionKind| {
             let me = ctx.me.get_value();
-            match toggle_reaction(&loaded(ctx.data.reactions), &me, &post.group_id, &post.header.id, kind, platform::now()) {
-                ReactionChange::Add(r) => {
+            match toggle_reaction(&loaded(ctx.data.reactions), &me, &post, kind, platform::now()) {
+                None => {}
+                Some(ReactionChange::Add(r)) => {
                     let write = save_docs(use_storage(), vec![r], Vec::new());
                     leptos::task::spawn_local(async move {
                         match write.await {
@@ -178,7 +182,7 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
                         }
                     });
                 }
-                ReactionChange::Remove(ids) => delete_docs(ctx.data.reactions, ids, ctx.problem),
+                Some(ReactionChange::Remove(ids)) => delete_docs(ctx.data.reactions, ids, ctx.problem),
             }
         }
     };
@@ -198,18 +202,24 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
             } else {
                 view! { <p class="post__text" dir="auto">{body(&post.text)}</p> }.into_any()
             }}
-            <div class="post__reactions" role="group" aria-label="Reactions">
-                {ReactionKind::ALL.into_iter().map(|k| {
-                    let state = move || counts.with(|c| c.iter().find(|x| x.kind == k).map(|x| (x.count, x.mine)).unwrap_or((0, false)));
-                    view! {
-                        <button type="button" class="secondary reaction" aria-pressed=move || state().1.to_string()
-                            prop:disabled=move || !ctx.agreed.get() on:click=move |_| react.with_value(|f| f(k))>
-                            {k.label()}
-                            <span class="reaction__count">{move || match state().0 { 0 => String::new(), n => format!(" {n}") }}</span>
-                        </button>
-                    }
-                }).collect_view()}
-            </div>
+            {if reacts {
+                view! {
+                    <div class="post__reactions" role="group" aria-label="Reactions">
+                        {ReactionKind::ALL.into_iter().map(|k| {
+                            let state = move || counts.with(|c| c.iter().find(|x| x.kind == k).map(|x| (x.count, x.mine)).unwrap_or((0, false)));
+                            view! {
+                                <button type="button" class="secondary reaction" aria-pressed=move || state().1.to_string()
+                                    prop:disabled=move || !ctx.agreed.get() on:click=move |_| react.with_value(|f| f(k))>
+                                    {k.label()}
+                                    <span class="reaction__count">{move || match state().0 { 0 => String::new(), n => format!(" {n}") }}</span>
+                                </button>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            } else {
+                view! { <p class="post__reacted">{move || counts.with(|c| reactions_received(c))}</p> }.into_any()
+            }}
             <div class="post__actions">
                 {top.then(|| view! {
                     <button type="button" class="secondary" aria-expanded=move || is(ctx.replying, &reply_open).to_string()

@@ -1,8 +1,9 @@
 //! Both partners' check-ins in one history, newest first, each with replies and reactions
-//! ("Encourage", "Celebrate", "Thinking of you": one of each per person, tapped again to undo).
+//! ("Encourage", "Celebrate", "Thinking of you" on the partner's: one of each per person, tapped
+//! again to undo; on my own, what my partner gave, in words).
 
 use crate::domain::doc::{Fields, JsonValue};
-use crate::domain::partner::{reactions_on, replies_to, send_reply, toggle_reaction, Pairing, PartnerProblem, PartnerReply, Reaction, ReactionChange, PARTNER_REPLY_TYPE};
+use crate::domain::partner::{may_react, reactions_on, reactions_received, replies_to, send_reply, toggle_reaction, Pairing, PartnerProblem, PartnerReply, Reaction, ReactionChange, PARTNER_REPLY_TYPE};
 use crate::domain::time::hhmm_at;
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
@@ -54,10 +55,11 @@ pub fn PartnerHistory(
     });
     let replies = Memo::new(move |_| loaded(data.replies));
     let (me_react, pair_react) = (me.clone(), pair_id.clone());
-    let react = move |to: String, kind: Reaction| {
+    let react = move |to: String, to_author: String, kind: Reaction| {
         let now = platform::now();
-        match toggle_reaction(&replies.get_untracked(), &me_react, &pair_react, &to, kind, now) {
-            ReactionChange::Add(r) => {
+        match toggle_reaction(&replies.get_untracked(), &me_react, &pair_react, &to, &to_author, kind, now) {
+            None => {}
+            Some(ReactionChange::Add(r)) => {
                 let write = save_docs(storage, vec![r], Vec::new());
                 leptos::task::spawn_local(async move {
                     match write.await {
@@ -68,7 +70,7 @@ pub fn PartnerHistory(
                     }
                 });
             }
-            ReactionChange::Remove(ids) => delete_docs(data.replies, ids, problem),
+            Some(ReactionChange::Remove(ids)) => delete_docs(data.replies, ids, problem),
         }
     };
     let (me_reply, pair_reply) = (me.clone(), pair_id.clone());
@@ -124,23 +126,28 @@ pub fn PartnerHistory(
                             {(!c.how_im_doing.is_empty()).then(|| view! { <p><strong>"How I'm doing: "</strong>{c.how_im_doing.clone()}</p> })}
                             {(!c.goal_progress.is_empty()).then(|| view! { <p class="partner-entry__goals"><strong>"Progress on my goals: "</strong>{c.goal_progress.clone()}</p> })}
                             {(!c.need_this_week.is_empty()).then(|| view! { <p><strong>"What I need this week: "</strong>{c.need_this_week.clone()}</p> })}
-                            {(!ended).then(|| view! {
+                            {(!ended && may_react(&c.author, &me)).then(|| view! {
                             <div class="partner-entry__reactions">
                                 {Reaction::ALL.into_iter().map(|kind| {
-                                    let (to, me_r) = (react_to.clone(), me_r.clone());
-                                    let to_state = to.clone();
-                                    let state = move || replies.with(|all| reactions_on(all, &to_state, &me_r).into_iter().find(|(k, _, _)| *k == kind).map(|(_, who, mine)| (who.len(), mine)));
+                                    let (to, me_r, author) = (react_to.clone(), me_r.clone(), c.author.clone());
+                                    let (to_state, author_state) = (to.clone(), author.clone());
+                                    let state = move || replies.with(|all| reactions_on(all, &to_state, &author_state, &me_r).into_iter().find(|(k, _, _)| *k == kind).map(|(_, who, mine)| (who.len(), mine)));
                                     let state2 = state.clone();
                                     let react = react.clone();
                                     view! {
                                         <button type="button" class="secondary reaction" aria-pressed=move || state().is_some_and(|(_, mine)| mine).to_string()
-                                            on:click=move |_| react(to.clone(), kind)>
+                                            on:click=move |_| react(to.clone(), author.clone(), kind)>
                                             {kind.label()}
                                             <span class="reaction__count">{move || state2().map(|(n, _)| format!(" {n}")).unwrap_or_default()}</span>
                                         </button>
                                     }
                                 }).collect_view()}
                             </div>
+                            })}
+                            // My own check-in: what my partner gave it, in words, with nothing to press.
+                            {mine.then(|| {
+                                let (to, author) = (react_to.clone(), c.author.clone());
+                                view! { <p class="partner-entry__reacted">{move || replies.with(|all| reactions_received(all, &to, &author))}</p> }
                             })}
                             <ul class="partner-entry__replies" aria-label="Replies">
                                 {move || replies.with(|all| replies_to(all, &reply_to).into_iter().filter(|r| r.reaction.is_none()).map(|r: &PartnerReply| {
