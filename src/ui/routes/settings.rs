@@ -44,7 +44,8 @@ fn changes_not_sent(waiting: Option<usize>) -> String {
 
 /// Asked before signing out when changes have not reached the server.
 fn sign_out_question(waiting: Option<usize>, username: &str) -> String {
-    format!("{} reached the server yet. If you sign out now, nothing is deleted: they stay on this device only, and are sent when you sign in again as {username}.", changes_not_sent(waiting))
+    let (they, are) = if waiting == Some(1) { ("it stays", "is") } else { ("they stay", "are") };
+    format!("{} reached the server yet. If you sign out now, nothing is deleted: {they} on this device only, and {are} sent when you sign in again as {username}.", changes_not_sent(waiting))
 }
 
 /// Said once signed out; `waiting`: the changes not on the server, if any.
@@ -291,7 +292,7 @@ mod tests {
     #[test]
     fn signing_out_says_what_happens_to_changes_not_yet_sent() {
         assert_eq!(sign_out_question(Some(2), "alex"), "2 changes haven't reached the server yet. If you sign out now, nothing is deleted: they stay on this device only, and are sent when you sign in again as alex.");
-        assert!(sign_out_question(Some(1), "alex").starts_with("1 change hasn't reached"));
+        assert_eq!(sign_out_question(Some(1), "alex"), "1 change hasn't reached the server yet. If you sign out now, nothing is deleted: it stays on this device only, and is sent when you sign in again as alex.");
         assert!(sign_out_question(None, "alex").starts_with("Some changes may not have reached"));
         assert_eq!(signed_out_message(Some(0), "alex"), "Signed out. Everything you saved stays on this device.");
         assert!(signed_out_message(Some(3), "alex").ends_with("The 3 changes that haven't reached the server are sent when you sign in again as alex."));
