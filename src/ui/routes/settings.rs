@@ -169,11 +169,12 @@ pub fn SettingsPage() -> impl IntoView {
         focus_soon("sign-out");
     };
     let sign_out_anyway = move |_| {
-        let Some(waiting) = asking.get_untracked() else { return };
-        if saves.pending() {
+        if asking.with_untracked(Option::is_none) || saves.pending() {
             return;
         }
         saves.run(async move {
+            // Counted again: some may have reached the server while the question was up.
+            let waiting = sync.waiting(storage).await.ok();
             sign_out_now(sync, storage, message, waiting).await;
             asking.try_set(None);
         })
