@@ -218,6 +218,11 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   // Others' reactions on Ana's share, as Ben sees them: the buttons, with the counts.
   await expect(share(b).getByRole('button', { name: 'Me too 1', exact: true })).toBeVisible({ timeout: 40_000 });
   await expect(share(b).getByRole('button', { name: 'Celebrate', exact: true })).toBeVisible();
+  // "Check on you" reaches its author in words, with who and what it means (a count alone said neither); only the
+  // author is told.
+  await share(c).getByRole('button', { name: 'Check on you' }).click();
+  await expect(share(a).getByText(`${cy.name} would like to check on you: they're thinking of you and would be glad to hear how you are.`)).toBeVisible({ timeout: 40_000 });
+  await expect(share(c).getByText('would like to check on you')).toHaveCount(0);
   await noSeriousAxe(a);
 
   // The facilitator sees who agreed to the norms, and gives the second session's share to Cy.
@@ -328,5 +333,21 @@ test('a facilitator runs a peer-led group: norms, a full round, a shared segment
   await c.reload();
   await expect(c.getByText(/^We missed you on /)).toBeVisible({ timeout: 20_000 });
   await expect(c.getByText(/been quiet for two sessions/)).toContainText(ana.name);
+
+  // Dana joins then: the sessions held before she joined are not hers to have missed.
+  await expect(async () => {
+    await card.getByRole('combobox', { name: 'Person to add', exact: true }).selectOption(dana.name, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await card.getByRole('button', { name: 'Add member', exact: true }).click();
+  await expect(card.getByRole('list', { name: `Members of ${groupName}`, exact: true })).toContainText(dana.name, { timeout: 30_000 });
+  const danaPhone = await browser.newContext();
+  const d = await danaPhone.newPage();
+  await d.clock.setFixedTime(later);
+  await signIn(d, dana);
+  await d.goto('/group');
+  await expect(d.getByRole('heading', { name: groupName, exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(d.getByText(/^Last session: /)).toBeVisible();
+  await expect(d.getByText(/We missed you/)).toHaveCount(0);
+  await danaPhone.close();
   await Promise.all(contexts.map((x) => x.close()));
 });

@@ -1,8 +1,8 @@
 // Sync journeys against the local backend: signing in from Settings, the status at a glance, and two phones of the
 // same person (two browser contexts, each with its own IndexedDB) seeing each other's entries.
 import { expect } from '@playwright/test';
-import { BACKEND_URL, freshUser, test } from './backend.mjs';
-import { SCREENS, NOT_FOUND_PATH } from './support.mjs';
+import { ADMIN, BACKEND_URL, freshUser, test } from './backend.mjs';
+import { SCREENS, NOT_FOUND_PATH, noSeriousAxe } from './support.mjs';
 
 function syncStatus(page) {
   return page.getByRole('status').filter({ hasText: /Synced|Syncing|Offline|Sign in again|Server error/ });
@@ -84,7 +84,7 @@ test('a mood logged offline on one phone shows on the other after reconnecting',
   await phoneB.close();
 });
 
-test('when the server ends the session the app asks to sign in again and keeps working', async ({ page, context }) => {
+test('when the server ends the session the app asks to sign in again and keeps working', async ({ page, context, as }) => {
   const user = await freshUser('expired');
   await signIn(page, user);
   await expect(syncStatus(page)).toHaveText(/^Synced/);
@@ -112,6 +112,111 @@ test('when the server ends the session the app asks to sign in again and keeps w
   await context.unroute(`${BACKEND_URL}/**`, expired);
   await signIn(page, user);
   await expect(syncStatus(page)).toHaveText(/^Synced/);
+  await expect.poll(() => notesOnServer(as, user)).toContain(note);
+});
+
+/** The notes of the mood entries in `user`'s private database on the server. */
+async function notesOnServer(as, user) {
+  const answer = await (await as(user)).get(`/${user.db}/_all_docs?include_docs=true`);
+  expect(answer.ok()).toBe(true);
+  return (await answer.json()).rows.map((r) => r.doc && r.doc.note).filter(Boolean);
+}
+
+function isFocused(locator) {
+  return locator.evaluate((el) => el === document.activeElement);
+}
+
+test('signing out with changes not yet on the server says so, asks, and keeps them for the next sign-in', async ({ page, context, as }) => {
+  const user = await freshUser('signout');
+  await signIn(page, user);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  await context.setOffline(true);
+  const first = `Written offline ${Date.now()}`;
+  await logMood(page, first);
+  await logMood(page, `${first} again`);
+  await expect(syncStatus(page)).toHaveText('Offline — 2 changes waiting');
+
+  await page.goto('/settings');
+  const signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+  await signOut.focus();
+  await signOut.press('Enter');
+  const question = page.getByRole('group', { name: /2 changes haven't reached the server yet/ });
+  await expect(question).toContainText('nothing is deleted: they stay on this device only, and are sent when you sign in again as ' + user.name);
+  const stay = question.getByRole('button', { name: 'Stay signed in', exact: true });
+  await expect.poll(() => isFocused(stay)).toBe(true);
+  await noSeriousAxe(page);
+  // Staying changes nothing and puts focus back on "Sign out".
+  await stay.press('Enter');
+  await expect(question).toBeHidden();
+  await expect(page.getByText(`Signed in as ${user.name} on ${BACKEND_URL}`)).toBeVisible();
+  await expect.poll(() => isFocused(signOut)).toBe(true);
+
+  await signOut.press('Enter');
+  await question.getByRole('button', { name: 'Sign out anyway', exact: true }).press('Enter');
+  await expect(page.getByRole('alert')).toHaveText(`Signed out. Everything you saved stays on this device. The 2 changes that haven't reached the server are sent when you sign in again as ${user.name}.`);
+  await expect(page.getByText('Not signed in.')).toBeVisible();
+  await expect(signOut).toHaveCount(0);
+  // Focus is on what happened, not dropped to the page.
+  await expect.poll(() => isFocused(page.getByRole('alert'))).toBe(true);
+  await page.goto('/mood');
+  await expect(page.getByRole('list', { name: 'Mood history', exact: true })).toContainText(first);
+
+  // Signed in again, they reach the server.
+  await context.setOffline(false);
+  await signIn(page, user);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  await expect.poll(() => notesOnServer(as, user)).toEqual(expect.arrayContaining([first, `${first} again`]));
+});
+
+test("after signing out, another person's sign-in is refused: this device's entries never go to their account", async ({ page, as }) => {
+  const [alex, sam] = [await freshUser('holder'), await freshUser('other')];
+  await signIn(page, alex);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  const note = `Private to ${alex.name}`;
+  await logMood(page, note);
+  await expect.poll(() => notesOnServer(as, alex)).toContain(note);
+  await page.goto('/settings');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  // (Asked first if the round that sent it is still writing down that it did.)
+  const anyway = page.getByRole('button', { name: 'Sign out anyway', exact: true });
+  await expect(page.getByText('Not signed in.').or(anyway)).toBeVisible();
+  if (await anyway.isVisible()) await anyway.click();
+  await expect(page.getByText('Not signed in.')).toBeVisible();
+
+  await signIn(page, sam);
+  await expect(page.getByRole('alert')).toContainText(`This device holds ${alex.name}'s entries, so only ${alex.name} can sign in here`);
+  await expect(page.getByText('Not signed in.')).toBeVisible();
+  await page.waitForTimeout(1500);
+  expect(await notesOnServer(as, sam)).toEqual([]);
+  // Typing another name while signed in is refused the same way.
+  await signIn(page, alex);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  await signIn(page, sam);
+  await expect(page.getByRole('alert')).toContainText(`only ${alex.name} can sign in here`);
+  await expect(page.getByText(`Signed in as ${alex.name} on ${BACKEND_URL}`)).toBeVisible();
+  expect(await notesOnServer(as, sam)).toEqual([]);
+});
+
+test('a password changed on the server asks to sign in again, says why, and sends what waited once signed in', async ({ page, as }) => {
+  const user = await freshUser('newpass');
+  await signIn(page, user);
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  // The password changes (on another device, or by the program): CouchDB ends the session.
+  const admin = await as(ADMIN);
+  const path = `/_users/org.couchdb.user:${encodeURIComponent(user.name)}`;
+  const account = await (await admin.get(path)).json();
+  expect((await admin.put(path, { data: { ...account, password: 'a-new-password' } })).ok()).toBe(true);
+  const note = `Written after the password changed ${Date.now()}`;
+  await logMood(page, note);
+  await expect(syncStatus(page)).toHaveText('Sign in again', { timeout: 30_000 });
+
+  await syncStatus(page).getByRole('link', { name: 'Sign in again' }).click();
+  await expect(page.getByText(/The server has ended your session: it does after a while, or when your password changes\. .* 1 change is waiting and is sent once you're signed in\./)).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill('a-new-password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(syncStatus(page)).toHaveText(/^Synced/);
+  await expect(page.getByText(/The server has ended your session/)).toBeHidden();
+  await expect.poll(() => notesOnServer(as, { ...user, password: 'a-new-password' })).toContain(note);
 });
 
 test("the same day's check-in edited on two offline phones keeps both edits", async ({ browser }) => {

@@ -9,7 +9,7 @@ use super::group::{Attendance, Group, Post, PostKind, Session, POST_TYPE};
 use super::group_rules::{can_check_in_attendance, can_see};
 use super::milestone::Milestone;
 use super::order::sort_by;
-use super::time::{hhmm_at, Now};
+use super::time::{hhmm_at, Now, Timestamp};
 use std::collections::BTreeMap;
 
 /// How many threads a page of the group's feed shows; "Show earlier posts" adds another page.
@@ -70,12 +70,17 @@ pub fn current_session(group: &Group, now: Now) -> Option<&Session> {
 }
 
 /// The last session held, if `me` (a member) neither marked attendance nor checked in for it and
-/// no session is open now: the app then says, kindly, that they were missed.
-pub fn missed_session<'a>(group: &'a Group, me: &str, posts: &[Post], attendance: &[Attendance], now: Now) -> Option<&'a Session> {
+/// no session is open now: the app then says, kindly, that they were missed. Not a session that had
+/// started before they joined (`member_since`: when their membership notice was made): a newcomer
+/// was not missed.
+pub fn missed_session<'a>(group: &'a Group, me: &str, member_since: Option<Timestamp>, posts: &[Post], attendance: &[Attendance], now: Now) -> Option<&'a Session> {
     if !group.is_member(me) || group.schedule.iter().any(|s| can_check_in_attendance(s, now)) {
         return None;
     }
     let last = group.ended_sessions(now).into_iter().last()?;
+    if member_since.is_some_and(|since| last.starts < since) {
+        return None;
+    }
     let went = attendance.iter().any(|a| a.group_id == group.group_id && a.author == me && a.session_id == last.id);
     let posted = posts.iter().any(|p| p.group_id == group.group_id && p.author == me && p.kind == PostKind::CheckIn && p.session_id.as_deref() == Some(last.id.as_str()));
     (!went && !posted).then_some(last)
@@ -215,15 +220,19 @@ mod tests {
     fn a_missed_session_is_noticed_until_the_next_one_opens() {
         let g = group();
         let after_s1 = at("2026-11-04T09:00:00Z");
-        assert_eq!(missed_session(&g, "alex", &[], &[], after_s1).map(|s| s.id.as_str()), Some("s1"));
+        assert_eq!(missed_session(&g, "alex", None, &[], &[], after_s1).map(|s| s.id.as_str()), Some("s1"));
         let mut checked_in = post("c1", "alex", "2026-11-03T18:05:00Z", PostKind::CheckIn, None);
         checked_in.session_id = Some("s1".into());
-        assert_eq!(missed_session(&g, "alex", &[checked_in], &[], after_s1), None, "a check-in counts as being there");
+        assert_eq!(missed_session(&g, "alex", None, &[checked_in], &[], after_s1), None, "a check-in counts as being there");
         let went = crate::domain::group_rules::record_attendance(&g, "s1", "alex", at("2026-11-03T18:00:00Z")).unwrap();
-        assert_eq!(missed_session(&g, "alex", &[], &[went], after_s1), None);
-        assert_eq!(missed_session(&g, "alex", &[], &[], at("2026-11-10T17:55:00Z")), None, "not during a session");
-        assert_eq!(missed_session(&g, "casey", &[], &[], after_s1), None, "facilitators are not nudged");
-        assert_eq!(missed_session(&g, "alex", &[], &[], at("2026-11-02T00:00:00Z")), None, "nothing held yet");
+        assert_eq!(missed_session(&g, "alex", None, &[], &[went], after_s1), None);
+        assert_eq!(missed_session(&g, "alex", None, &[], &[], at("2026-11-10T17:55:00Z")), None, "not during a session");
+        assert_eq!(missed_session(&g, "casey", None, &[], &[], after_s1), None, "facilitators are not nudged");
+        assert_eq!(missed_session(&g, "alex", None, &[], &[], at("2026-11-02T00:00:00Z")), None, "nothing held yet");
+        let joined = |when: &str| Some(at(when).at);
+        assert_eq!(missed_session(&g, "alex", joined("2026-11-03T20:00:00Z"), &[], &[], after_s1), None, "added after s1: a newcomer was not missed");
+        assert_eq!(missed_session(&g, "alex", joined("2026-11-03T18:10:00Z"), &[], &[], after_s1), None, "added while s1 was under way");
+        assert_eq!(missed_session(&g, "alex", joined("2026-11-03T17:00:00Z"), &[], &[], after_s1).map(|s| s.id.as_str()), Some("s1"));
     }
 
     #[test]

@@ -198,7 +198,7 @@ pub fn reply_prompts(post: &Post, author_quiet: bool) -> Vec<String> {
         }
     }
     if author_quiet {
-        out.push("I noticed you were quiet today — are you okay?".to_owned());
+        out.push("I've missed you at the last sessions — how are you doing?".to_owned());
     }
     out
 }
@@ -271,6 +271,22 @@ pub fn reactions_received(counts: &[ReactionCount]) -> String {
     } else {
         format!("Reactions: {}", given.join(" · "))
     }
+}
+
+/// Who, other than `me`, pressed "Check on you" on `post` when it is `me`'s own: the author is
+/// told by name who would like to hear how they are (a count alone says nothing). Each once, in
+/// the order of the reactions given.
+pub fn checking_on<'a>(all: &'a [Reaction], post: &Post, me: &str) -> Vec<&'a str> {
+    let mut who: Vec<&str> = Vec::new();
+    if me.is_empty() || post.author != me {
+        return who;
+    }
+    for r in all.iter().filter(|r| r.post_id == post.header.id && r.kind == ReactionKind::CheckOnYou && r.author != me) {
+        if !who.contains(&r.author.as_str()) {
+            who.push(r.author.as_str());
+        }
+    }
+    who
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,12 +504,12 @@ mod tests {
         );
         assert_eq!(reply_prompts(&share("Called my sister."), true), [
             "You mentioned “\u{2068}Called my sister\u{2069}” — how did that go?",
-            "I noticed you were quiet today — are you okay?"
+            "I've missed you at the last sessions — how are you doing?"
         ]);
         assert_eq!(reply_prompts(&share("مرحبا\nصديقي"), false), ["You mentioned “\u{2068}مرحبا صديقي\u{2069}” — how did that go?"]);
         let mut reply = share("thanks");
         reply.kind = PostKind::Reply;
-        assert_eq!(reply_prompts(&reply, true), ["I noticed you were quiet today — are you okay?"]);
+        assert_eq!(reply_prompts(&reply, true), ["I've missed you at the last sessions — how are you doing?"]);
         let mut hidden = share("x");
         hidden.hidden = true;
         assert!(reply_prompts(&hidden, true).is_empty());
@@ -549,6 +565,24 @@ mod tests {
         assert_eq!(counts.iter().map(|c| (c.count, c.mine)).collect::<Vec<_>>(), [(2, false), (0, false), (1, false), (0, false)]);
         assert_eq!(reactions_received(&counts), "Reactions: Celebrate 2 · Me too 1");
         assert_eq!(reactions_received(&reaction_counts(&given[3..], &post, "alex")), "", "none from others: nothing to say");
+    }
+
+    #[test]
+    fn the_author_of_a_post_learns_who_would_like_to_check_on_them() {
+        let at = now("2026-11-03T19:00:00Z");
+        let post = share("A hard week");
+        let id = post.header.id.clone();
+        let reactions = [
+            Reaction::new(ReactionKind::CheckOnYou, "sam", "g1", &id, at),
+            Reaction::new(ReactionKind::Celebrate, "kim", "g1", &id, at),
+            Reaction::new(ReactionKind::CheckOnYou, "jo", "g1", &id, at),
+            Reaction::new(ReactionKind::CheckOnYou, "sam", "g1", &id, at),
+            Reaction::new(ReactionKind::CheckOnYou, "alex", "g1", &id, at),
+            Reaction::new(ReactionKind::CheckOnYou, "kim", "g1", "post:other", at),
+        ];
+        assert_eq!(checking_on(&reactions, &post, "alex"), ["sam", "jo"], "each once, not me, this post only");
+        assert!(checking_on(&reactions, &post, "sam").is_empty(), "only the author is told");
+        assert!(checking_on(&reactions, &post, "").is_empty());
     }
 
     #[test]

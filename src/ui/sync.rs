@@ -31,6 +31,9 @@ use wasm_bindgen::JsCast;
 
 /// Meta key of the signed-in account (server and username; never the password).
 const ACCOUNT_KEY: &str = "account";
+/// Meta key of the account whose entries this device holds: the one signed in, or the last one,
+/// kept after signing out, so that signing in as someone else cannot send them into another account.
+const HOLDER_KEY: &str = "account-holder";
 /// Meta key of the local sequence number every push has reached (see `SyncContext::pushed_seq`).
 const PUSHED_KEY: &str = "pushed-seq";
 /// Meta key of this device's replica id, part of every checkpoint id.
@@ -124,20 +127,43 @@ impl SyncContext {
         }
     }
 
+    /// The username whose entries this device holds: the account signed in, else the last one
+    /// signed out (none before anyone signed in on this device).
+    pub async fn holder(&self, storage: AppStorage) -> Result<Option<String>, String> {
+        if let Some(a) = self.account.get_untracked() {
+            return Ok(Some(a.username));
+        }
+        let store = storage.store().map_err(|e| e.user_message())?;
+        Ok(store.get_meta(HOLDER_KEY).await.map_err(|e| e.user_message())?.and_then(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned)))
+    }
+
+    /// How many changes made on this device have not reached the server yet: every change since
+    /// the last sync that reached all of this account's databases.
+    pub async fn waiting(&self, storage: AppStorage) -> Result<usize, String> {
+        let store = storage.store().map_err(|e| e.user_message())?;
+        let pushed = store.get_meta(PUSHED_KEY).await.map_err(|e| e.user_message())?.and_then(|v| v.as_u64()).unwrap_or(0);
+        store.count_changes_since(pushed).await.map_err(|e| e.user_message())
+    }
+
     /// Keeps the account (never the password) and starts syncing it.
     pub async fn signed_in(&self, storage: AppStorage, account: Account) -> Result<(), String> {
         let store = storage.store().map_err(|e| e.user_message())?;
         let value = json!({"server": account.server, "username": account.username, "roles": account.roles});
-        store.apply(vec![Op::PutMeta { key: ACCOUNT_KEY.into(), value }]).await.map_err(|e| e.user_message())?;
+        let holder = Op::PutMeta { key: HOLDER_KEY.into(), value: Value::from(account.username.as_str()) };
+        store.apply(vec![Op::PutMeta { key: ACCOUNT_KEY.into(), value }, holder]).await.map_err(|e| e.user_message())?;
         self.account.try_set(Some(account));
         self.changed();
         Ok(())
     }
 
-    /// Forgets the account. What is on this device stays.
+    /// Forgets the account. What is on this device stays, and so does whose it is (`holder`).
     pub async fn signed_out(&self, storage: AppStorage) -> Result<(), String> {
         let store = storage.store().map_err(|e| e.user_message())?;
-        store.apply(vec![Op::PutMeta { key: ACCOUNT_KEY.into(), value: Value::Null }]).await.map_err(|e| e.user_message())?;
+        let mut ops = vec![Op::PutMeta { key: ACCOUNT_KEY.into(), value: Value::Null }];
+        if let Some(a) = self.account.get_untracked() {
+            ops.push(Op::PutMeta { key: HOLDER_KEY.into(), value: Value::from(a.username.as_str()) });
+        }
+        store.apply(ops).await.map_err(|e| e.user_message())?;
         self.account.try_set(None);
         self.changed();
         Ok(())

@@ -72,13 +72,14 @@ pub fn SessionCard(data: GroupData, me: String, group: Group) -> impl IntoView {
                 let open = can_check_in_attendance(&s, now);
                 let over = s.ends() <= now.at;
                 let marked = loaded(data.attendance).iter().any(|a| a.group_id == group.group_id && a.author == me && a.session_id == s.id);
-                let missed = missed_session(&group, &me, &loaded(data.posts), &loaded(data.attendance), now).map(local_session_label);
+                let since = loaded(data.memberships).iter().find(|m| m.group_id == group.group_id).map(|m| m.header.created_at);
+                let missed = missed_session(&group, &me, since, &loaded(data.posts), &loaded(data.attendance), now).map(local_session_label);
                 let when = if open { "Now" } else if over { "Last session" } else { "Next session" };
                 let streak = attendance_streak(&me, &group, &loaded(data.attendance), now);
                 let id = s.id.clone();
                 view! {
                     {missed.map(|m| view! {
-                        <p class="notice group-session__missed" role="status">{format!("We missed you on {m}. No need to explain — you're welcome back any time, and the group is glad when you come.")}</p>
+                        <p class="notice group-session__missed" role="status">{format!("We missed you on {m} (if you were there and didn't press “I'm here”, never mind). No need to explain — you're welcome back any time, and the group is glad when you come.")}</p>
                     })}
                     <p class="group-session__when"><strong>{format!("{when}: ")}</strong>{local_session_label(&s)}</p>
                     <p>{leader_words(&group, &s, &me)}</p>

@@ -7,14 +7,14 @@
 
 use crate::domain::group::{display_segments, edit_post, report_post, write_post, Group, Post, PostDraft, PostKind, PostProblem, ReactionKind, Segment, POST_MAX_CHARS, POST_REPORT_TYPE, POST_TYPE};
 use crate::domain::group_feed::{first_shown, threads, Thread};
-use crate::domain::group_rules::{can_edit, may_react, quiet_members, reaction_counts, reactions_received, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
+use crate::domain::group_rules::{can_edit, checking_on, may_react, quiet_members, reaction_counts, reactions_received, reply_prompts, toggle_reaction, ReactionChange, QUIET_AFTER_SESSIONS};
 use crate::domain::doc::JsonValue;
 use crate::domain::draft_keys;
 use crate::domain::time::hhmm_at;
 use crate::ui::draft::use_draft;
 use crate::ui::platform;
 use crate::ui::routes::group::GroupData;
-use crate::ui::routes::partner::element_id;
+use crate::ui::routes::partner::{element_id, names};
 use crate::ui::storage::{delete_docs, loaded, save_docs, upsert, use_storage, Loading};
 use leptos::prelude::*;
 
@@ -220,6 +220,7 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
             } else {
                 view! { <p class="post__reacted">{move || counts.with(|c| reactions_received(c))}</p> }.into_any()
             }}
+            {mine.then(|| view! { <CheckingOn ctx post=post.clone() /> })}
             <div class="post__actions">
                 {top.then(|| view! {
                     <button type="button" class="secondary" aria-expanded=move || is(ctx.replying, &reply_open).to_string()
@@ -249,6 +250,22 @@ fn PostView(ctx: ThreadContext, post: Post) -> impl IntoView {
             {let post = post.clone(); move || is(ctx.reporting, &post.header.id).then(|| view! { <ReportForm ctx post=post.clone() /> })}
         </article>
     }
+}
+
+/// What "Check on you" on my own post means, and who pressed it.
+fn checking_on_words(who: &[String]) -> String {
+    let list = names(&who.iter().map(String::as_str).collect::<Vec<_>>());
+    format!("{list} would like to check on you: they're thinking of you and would be glad to hear how you are. A few words in the group is enough, whenever you're ready. If things are hard right now, “Get help now” is at the top of every screen.")
+}
+
+/// Under my own post, once someone pressed "Check on you" on it: who, and what it means.
+#[component]
+fn CheckingOn(ctx: ThreadContext, post: Post) -> impl IntoView {
+    let who = Memo::new(move |_| ctx.data.reactions.with(|r| match r {
+        Loading::Ready(l) => checking_on(&l.docs, &post, &ctx.me.get_value()).into_iter().map(str::to_owned).collect::<Vec<_>>(),
+        _ => Vec::new(),
+    }));
+    move || who.with(|w| (!w.is_empty()).then(|| view! { <p class="notice post__checking">{checking_on_words(w)}</p> }))
 }
 
 #[component]

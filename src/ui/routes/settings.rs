@@ -1,13 +1,18 @@
 //! Settings: the sync account. Signing in keeps the server address and username on this device;
-//! the password goes to the server once and is never stored. Signing out keeps everything here.
+//! the password goes to the server once and is never stored. Signing out keeps everything here:
+//! with changes that have not reached the server yet, it first says so and asks. Only the person
+//! whose entries this device holds can sign in on it (signing in as someone else would send those
+//! entries into that account).
 
 use crate::sync::account::{sign_in, sign_out};
 use crate::sync::protocol::SyncError;
 use crate::ui::components::save_status::{FormProblems, Saves, SubmitButton};
 use crate::ui::fetch_transport::FetchTransport;
+use crate::sync::status::SyncStatus;
 use crate::ui::platform;
-use crate::ui::storage::use_storage;
-use crate::ui::sync::{use_sync, Account};
+use crate::ui::routes::goals::focus_soon;
+use crate::ui::storage::{use_storage, AppStorage};
+use crate::ui::sync::{use_sync, Account, SyncContext};
 use leptos::prelude::*;
 
 /// What to say when signing in failed; `online` is whether the device has a connection at all.
@@ -29,6 +34,65 @@ fn sign_in_field(e: &SyncError, online: bool) -> Option<&'static str> {
         SyncError::Offline(_) | SyncError::NotFound(_) | SyncError::BadResponse(_) => Some("server"),
         _ => None,
     }
+}
+
+/// Signing in as someone other than the person whose entries this device holds would send those
+/// entries (private ones included) into the other account: refused, saying what to do instead.
+fn other_account_problem(holder: Option<&str>, name: &str) -> Option<String> {
+    let holder = holder.filter(|h| *h != name)?;
+    Some(format!("This device holds {holder}'s entries, so only {holder} can sign in here: signing in as {name} would send them to {name}'s account. {name} can use Tandem in another browser or on another phone."))
+}
+
+/// "1 change hasn't" / "3 changes haven't"; `None`: the count could not be read.
+fn changes_not_sent(waiting: Option<usize>) -> String {
+    match waiting {
+        Some(1) => "1 change hasn't".into(),
+        Some(n) => format!("{n} changes haven't"),
+        None => "Some changes may not have".into(),
+    }
+}
+
+/// Asked before signing out when changes have not reached the server.
+fn sign_out_question(waiting: Option<usize>, username: &str) -> String {
+    let (they, are) = if waiting == Some(1) { ("it stays", "is") } else { ("they stay", "are") };
+    format!("{} reached the server yet. If you sign out now, nothing is deleted: {they} on this device only, and {are} sent when you sign in again as {username}.", changes_not_sent(waiting))
+}
+
+/// Said once signed out; `waiting`: the changes not on the server, if any.
+fn signed_out_message(waiting: Option<usize>, username: &str) -> String {
+    match waiting {
+        Some(0) => "Signed out. Everything you saved stays on this device.".into(),
+        Some(1) => format!("Signed out. Everything you saved stays on this device. The change that hasn't reached the server is sent when you sign in again as {username}."),
+        Some(n) => format!("Signed out. Everything you saved stays on this device. The {n} changes that haven't reached the server are sent when you sign in again as {username}."),
+        None => format!("Signed out. Everything you saved stays on this device; anything not yet on the server is sent when you sign in again as {username}."),
+    }
+}
+
+/// Under "Sign in again": why, and that nothing written is lost.
+fn session_ended(waiting: Option<usize>) -> String {
+    let kept = match waiting {
+        Some(0) => String::new(),
+        Some(1) => " 1 change is waiting and is sent once you're signed in.".into(),
+        Some(n) => format!(" {n} changes are waiting and are sent once you're signed in."),
+        None => " Anything waiting is sent once you're signed in.".into(),
+    };
+    format!("The server has ended your session: it does after a while, or when your password changes. Enter your password and press “Sign in” to carry on syncing. Everything you write is kept on this device meanwhile.{kept}")
+}
+
+/// Signs out here (and on the server, if it can be reached), then says what that did and moves
+/// focus to those words: the button pressed is gone.
+async fn sign_out_now(sync: SyncContext, storage: AppStorage, message: RwSignal<Option<String>>, problems: FormProblems, waiting: Option<usize>) {
+    let Some(account) = sync.account.get_untracked() else { return };
+    // Best effort: signed out here even if the server cannot be reached.
+    let _ = sign_out(&FetchTransport::new(&account.server)).await;
+    let result = sync.signed_out(storage).await;
+    // The message is about signing out now: no field is left marked by an earlier sign-in.
+    problems.clear();
+    message.try_set(Some(match result {
+        Ok(()) => signed_out_message(waiting, &account.username),
+        Err(problem) => problem,
+    }));
+    focus_soon("settings-message");
 }
 
 /// A server address people can type: `http(s)://host[:port]`, without a trailing slash.
@@ -75,9 +139,18 @@ pub fn SettingsPage() -> impl IntoView {
             if name.is_empty() || password.with_untracked(String::is_empty) {
                 return Err(("Enter your username and password.".to_owned(), Some(if name.is_empty() { "username" } else { "password" })));
             }
+            let holder = sync.holder(storage).await.map_err(|m| (m, None))?;
+            if let Some(problem) = other_account_problem(holder.as_deref(), &name) {
+                return Err((problem, Some("username")));
+            }
             let transport = FetchTransport::new(&address);
             let online = crate::ui::sync::is_online();
             let user = sign_in(&transport, &name, &password.get_untracked()).await.map_err(|e| (sign_in_problem(&address, &e, online), sign_in_field(&e, online)))?;
+            // The name the server knows is the one that counts.
+            if let Some(problem) = other_account_problem(holder.as_deref(), &user.name) {
+                let _ = sign_out(&transport).await;
+                return Err((problem, Some("username")));
+            }
             sync.signed_in(storage, Account { server: address, username: user.name, roles: user.roles }).await.map_err(|m| (m, None))
         }
         .await;
@@ -94,17 +167,50 @@ pub fn SettingsPage() -> impl IntoView {
             }
         }));
     });
-    let sign_out_action = move || saves.run(async move {
-        if let Some(account) = sync.account.get_untracked() {
-            // Best effort: signed out here even if the server cannot be reached.
-            let _ = sign_out(&FetchTransport::new(&account.server)).await;
+    // Some(n): signing out was asked for while n changes had not reached the server; the person
+    // chooses "Stay signed in" or "Sign out anyway".
+    let asking = RwSignal::new(None::<Option<usize>>);
+    let sign_out_action = move || {
+        if saves.pending() {
+            return;
         }
-        let result = sync.signed_out(storage).await;
-        message.try_set(Some(match result {
-            Ok(()) => "Signed out. Everything you saved stays on this device.".into(),
-            Err(problem) => problem,
-        }));
+        saves.run(async move {
+            let waiting = sync.waiting(storage).await.ok();
+            if waiting == Some(0) {
+                sign_out_now(sync, storage, message, problems, waiting).await;
+            } else {
+                message.try_set(None);
+                asking.try_set(Some(waiting));
+                focus_soon("stay-signed-in");
+            }
+        })
+    };
+    let stay = move |_| {
+        asking.set(None);
+        focus_soon("sign-out");
+    };
+    let sign_out_anyway = move |_| {
+        if asking.with_untracked(Option::is_none) || saves.pending() {
+            return;
+        }
+        saves.run(async move {
+            // Counted again: some may have reached the server while the question was up.
+            let waiting = sync.waiting(storage).await.ok();
+            sign_out_now(sync, storage, message, problems, waiting).await;
+            asking.try_set(None);
+        })
+    };
+    // While the server asks to sign in again: how many changes wait for it.
+    let waiting_now = RwSignal::new(None::<usize>);
+    let count = RenderEffect::new(move |_: Option<()>| {
+        if sync.status.with(|s| *s == SyncStatus::SignInAgain) {
+            leptos::task::spawn_local(async move {
+                let n = sync.waiting(storage).await.ok();
+                waiting_now.try_set(n);
+            });
+        }
     });
+    on_cleanup(move || drop(count));
     let busy = move || saves.pending();
     let signed_in_as = move || sync.account.get().map(|a| format!("Signed in as {} on {}", a.username, a.server));
 
@@ -116,6 +222,9 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="settings__lead">"Sync keeps your entries on your program's server too, so they are safe if you lose this phone and are on your other devices. Without it, everything stays on this device only."</p>
                 <p class="settings__account">{move || signed_in_as().unwrap_or_else(|| "Not signed in.".into())}</p>
                 <p class="settings__status">{move || sync.status.get().text()}</p>
+                {move || sync.status.with(|s| *s == SyncStatus::SignInAgain).then(|| view! {
+                    <p class="notice" id="session-ended">{move || session_ended(waiting_now.get())}</p>
+                })}
                 <form class="settings__form" on:submit=move |ev| {
                     ev.prevent_default();
                     sign_in_action();
@@ -134,11 +243,23 @@ pub fn SettingsPage() -> impl IntoView {
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                     <div class="settings__actions">
                         <SubmitButton label="Sign in" busy=Signal::derive(busy) />
-                        <button type="button" class="secondary" disabled=move || busy() || sync.account.with(Option::is_none)
-                            on:click=move |_| sign_out_action()>"Sign out"</button>
+                        // Only while signed in; aria-disabled, not disabled, while busy (focus stays).
+                        {move || sync.account.with(Option::is_some).then(|| view! {
+                            <button type="button" class="secondary" id="sign-out" aria-disabled=move || busy().then_some("true")
+                                on:click=move |_| sign_out_action()>"Sign out"</button>
+                        })}
                     </div>
                 </form>
-                <p class="settings__message" id="settings-message" role="alert">{move || message.get()}</p>
+                {move || asking.get().map(|waiting| view! {
+                    <div class="notice settings__confirm" role="group" aria-labelledby="sign-out-question">
+                        <p id="sign-out-question">{sign_out_question(waiting, &sync.account.with(|a| a.as_ref().map(|a| a.username.clone()).unwrap_or_default()))}</p>
+                        <div class="settings__actions">
+                            <button type="button" class="primary" id="stay-signed-in" on:click=stay>"Stay signed in"</button>
+                            <button type="button" class="secondary" aria-disabled=move || busy().then_some("true") on:click=sign_out_anyway>"Sign out anyway"</button>
+                        </div>
+                    </div>
+                })}
+                <p class="settings__message" id="settings-message" tabindex="-1" role="alert">{move || message.get()}</p>
             </section>
             <Reminders />
         </div>
@@ -182,6 +303,26 @@ mod tests {
         let unreachable = SyncError::Offline(crate::sync::transport::TransportError::Unreachable("fetch failed".into()));
         assert!(sign_in_problem("https://a.example", &unreachable, false).starts_with("You're offline."));
         assert!(sign_in_problem("https://a.example", &unreachable, true).contains("Couldn't reach https://a.example"));
+    }
+
+    #[test]
+    fn only_the_person_whose_entries_the_device_holds_signs_in_on_it() {
+        assert_eq!(other_account_problem(None, "sam"), None, "no one has signed in here yet");
+        assert_eq!(other_account_problem(Some("sam"), "sam"), None);
+        let refused = other_account_problem(Some("alex"), "sam").unwrap_or_default();
+        assert!(refused.starts_with("This device holds alex's entries, so only alex can sign in here"), "{refused}");
+        assert!(other_account_problem(Some("alex"), "Alex").is_some(), "CouchDB's names are case-sensitive");
+    }
+
+    #[test]
+    fn signing_out_says_what_happens_to_changes_not_yet_sent() {
+        assert_eq!(sign_out_question(Some(2), "alex"), "2 changes haven't reached the server yet. If you sign out now, nothing is deleted: they stay on this device only, and are sent when you sign in again as alex.");
+        assert_eq!(sign_out_question(Some(1), "alex"), "1 change hasn't reached the server yet. If you sign out now, nothing is deleted: it stays on this device only, and is sent when you sign in again as alex.");
+        assert!(sign_out_question(None, "alex").starts_with("Some changes may not have reached"));
+        assert_eq!(signed_out_message(Some(0), "alex"), "Signed out. Everything you saved stays on this device.");
+        assert!(signed_out_message(Some(3), "alex").ends_with("The 3 changes that haven't reached the server are sent when you sign in again as alex."));
+        assert!(session_ended(Some(1)).ends_with(" 1 change is waiting and is sent once you're signed in."));
+        assert!(session_ended(Some(0)).ends_with("kept on this device meanwhile."));
     }
 
     #[test]
