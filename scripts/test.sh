@@ -33,7 +33,7 @@ pass
 begin browser "wasm-bindgen-test in headless Chromium"
 [ -f tests/store_in_browser.rs ] || { echo "test: ERROR: tests/store_in_browser.rs is missing" >&2; exit 1; }
 # The runner (wasm-bindgen-test-runner) is set in .cargo/config.toml.
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test store_in_browser --test platform_in_browser
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test store_in_browser --test platform_in_browser --test json_in_browser
 pass
 
 begin e2e "release build (scripts/build.sh) + Playwright"

@@ -2,6 +2,7 @@
 //! See ARCHITECTURE.md for the map.
 
 pub mod domain;
+pub mod json_text;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -251,7 +251,7 @@ impl JsonValue for String {
         match value {
             Value::String(s) => Ok(s),
             Value::Null => Ok(String::new()),
-            other => Err(format!("expected text, found {other}")),
+            other => Err(format!("expected text, found {}", crate::json_text::print(&other))),
         }
     }
 }

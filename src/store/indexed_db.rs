@@ -383,8 +383,8 @@ fn write_state(docs: &indexed_db_futures::object_store::ObjectStore<'_>, revs: &
 
 /// [`write_state`] for many documents, their records made into JS objects with one `JSON.parse`
 /// rather than field by field (each crossing into JS costs more than the parse itself, and a
-/// page of a first sync is hundreds of documents). The one place values cross as JSON text: the
-/// sync protocol links serde_json's printer anyway.
+/// page of a first sync is hundreds of documents). Printed by [`crate::json_text`], which sync
+/// needs anyway.
 ///
 /// A document new to this replica (`new_here`) that arrived as one revision and was never changed
 /// here gets no revision record: the record would hold nothing that [`DocState::load`] does not
@@ -401,7 +401,7 @@ fn write_states(docs: &ObjectStore<'_>, revs: &ObjectStore<'_>, states: Vec<(Doc
         values.push(winner.unwrap_or(Value::Null));
         values.push(if implied { Value::Null } else { state.into_record(seq).into_json() });
     }
-    let text = serde_json::to_string(&Value::Array(values)).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let text = crate::json_text::print(&Value::Array(values));
     let parsed: js_sys::Array = js_sys::JSON::parse(&text).map_err(|e| StoreError::Invalid(describe(&e)))?.unchecked_into();
     for (i, id) in ids.iter().enumerate() {
         let (winner, record) = (parsed.get(2 * i as u32), parsed.get(2 * i as u32 + 1));
@@ -545,11 +545,12 @@ async fn version_on_disk(factory: &DBFactory, name: &str) -> Option<u32> {
 
 // ---- JSON <-> JS ----
 //
-// Values cross between Rust and IndexedDB as JS objects built and read field by field, not as JSON
-// text: parsing and printing JSON text in Rust linked serde_json's text parser and printer (with a
-// float printer) into the app. The results are the same as going through text: what is written is
-// what `JSON.parse` would make of serde_json's text, and what is read is what serde_json would
-// make of `JSON.stringify`'s text.
+// Single values cross between Rust and IndexedDB as JS objects built and read field by field;
+// a batch's writes and a list read cross as one JSON text (`write_states`, `loaded_of`), printed
+// and parsed by `json_text` (serde_json's own text parser and printer are not linked into the
+// app). The results are the same as going through text: what is written is what `JSON.parse`
+// would make of serde_json's text, and what is read is what serde_json would make of
+// `JSON.stringify`'s text.
 
 /// The JS form of a JSON value.
 fn js_of(value: &Value) -> JsValue {
@@ -642,7 +643,10 @@ fn doc_of(record: &JsValue) -> Result<Value, Unreadable> {
 fn loaded_of(records: Vec<JsValue>, keep: impl Fn(&Value) -> bool) -> Loaded {
     let mut loaded = Loaded::default();
     let all: js_sys::Array = records.iter().collect();
-    let whole = js_sys::JSON::stringify(&all).ok().and_then(|t| t.as_string()).and_then(|t| serde_json::from_str::<Vec<Value>>(&t).ok());
+    let whole = js_sys::JSON::stringify(&all).ok().and_then(|t| t.as_string()).and_then(|t| match crate::json_text::parse(&t) {
+        Ok(Value::Array(docs)) => Some(docs),
+        _ => None,
+    });
     match whole {
         Some(docs) if docs.len() == records.len() => {
             for (doc, record) in docs.into_iter().zip(&records) {

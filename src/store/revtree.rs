@@ -104,7 +104,7 @@ impl RevTree {
     pub fn add_edit(&mut self, parent: Option<&str>, body: Map<String, Value>, deleted: bool) -> String {
         let parent = parent.filter(|p| self.contains(p)).map(str::to_owned);
         let generation = parent.as_deref().and_then(parse_rev).map_or(0, |(n, _)| n) + 1;
-        let content = serde_json::to_string(&body).unwrap_or_default();
+        let content = crate::json_text::print_object(&body);
         let hash = content_hash(&[parent.as_deref().unwrap_or(""), if deleted { "deleted" } else { "" }, &content]);
         let rev = format!("{generation}-{hash:032x}");
         self.nodes.insert(rev.clone(), RevNode { parent, deleted, body: Some(body) });
@@ -307,5 +307,21 @@ mod tests {
         assert!(t.ancestry("2-b").len() <= REVS_LIMIT + 1);
         assert!(t.leaves().is_empty());
         assert_eq!(t.winner(), None);
+    }
+
+    /// A document whose text exercises key order, escapes, non-ASCII and numbers.
+    fn hash_sample() -> Map<String, Value> {
+        body(json!({"type": "goal", "title": "Call my sister \u{2014} “soon” 💙", "why": "family\n\t\"quoted\" \\ \u{1}\u{1f}\u{7f}",
+            "steps": ["one", "twö", ""], "10": 1, "9": -2, "n": 18446744073709551615u64, "f": 0.5, "nested": {"b": null, "a": [true, false, {}]}}))
+    }
+
+    /// Revision ids are hashed over the body's JSON text as serde_json printed it before
+    /// `json_text` (pinned: a different text would make the same edit a different revision).
+    #[test]
+    fn revision_hashes_are_over_serde_jsons_text() {
+        let sample = hash_sample();
+        let rev = RevTree::default().add_edit(None, sample.clone(), false);
+        assert_eq!(rev, format!("1-{:032x}", content_hash(&["", "", &serde_json::to_string(&sample).unwrap()])));
+        assert_eq!(rev, "1-11e46cfeb0fb74b4efb2504ecd0398f5");
     }
 }

@@ -41,7 +41,7 @@ fn user_of(body: &Value) -> Option<SessionUser> {
 
 /// Signs in; the server answers with a session cookie the transport keeps.
 pub async fn sign_in<T: Transport>(transport: &T, username: &str, password: &str) -> Result<SessionUser, SyncError> {
-    let body = json!({ "name": username, "password": password }).to_string();
+    let body = crate::json_text::print(&json!({ "name": username, "password": password }));
     let answer = json_body(&transport.send(Request::with_body(Method::Post, "/_session", body)).await?)?;
     user_of(&answer).ok_or_else(|| SyncError::BadResponse("the server did not say who signed in".into()))
 }

@@ -43,7 +43,7 @@ pub async fn ensure_shared_db<T: Transport>(transport: &T, db: &str, member_name
         json_body(&created)?;
     }
     let security = json!({"admins": {"names": [], "roles": []}, "members": {"names": member_names, "roles": [FACILITATOR_ROLE]}});
-    json_body(&transport.send(Request::with_body(Method::Put, format!("{db_path}/_security"), security.to_string())).await?)?;
+    json_body(&transport.send(Request::with_body(Method::Put, format!("{db_path}/_security"), crate::json_text::print(&security))).await?)?;
     let design_path = format!("{db_path}/{DESIGN_ID}");
     let existing = transport.send(Request::get(design_path.clone())).await?;
     let mut design = match json_body(&existing) {
@@ -53,7 +53,7 @@ pub async fn ensure_shared_db<T: Transport>(transport: &T, db: &str, member_name
     };
     if design.get("validate_doc_update").and_then(Value::as_str) != Some(VALIDATE_DOC_UPDATE) {
         design["validate_doc_update"] = Value::from(VALIDATE_DOC_UPDATE);
-        json_body(&transport.send(Request::with_body(Method::Put, design_path, design.to_string())).await?)?;
+        json_body(&transport.send(Request::with_body(Method::Put, design_path, crate::json_text::print(&design))).await?)?;
     }
     Ok(())
 }
@@ -103,6 +103,6 @@ pub async fn put_document<T: Transport>(transport: &T, db: &str, doc: &Value) ->
             }
         }
     }
-    let answer = json_body(&transport.send(Request::with_body(Method::Put, path, doc.to_string())).await?)?;
+    let answer = json_body(&transport.send(Request::with_body(Method::Put, path, crate::json_text::print(&doc))).await?)?;
     Ok(answer.get("rev").and_then(Value::as_str).unwrap_or_default().to_owned())
 }

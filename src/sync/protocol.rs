@@ -6,6 +6,7 @@
 //! panics on what a server sends: every reading returns a [`SyncError`] instead.
 
 use super::transport::{Method, Request, Response, TransportError};
+use crate::json_text;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -57,14 +58,14 @@ impl From<crate::store::StoreError> for SyncError {
 
 /// The JSON body of a successful answer, or the error it stands for.
 pub fn json_body(response: &Response) -> Result<Value, SyncError> {
-    let parsed: Result<Value, _> = serde_json::from_str(&response.body);
+    let parsed = json_text::parse(&response.body);
     let reason = || {
         let body = parsed.as_ref().ok();
         let field = |k: &str| body.and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
         field("reason").or_else(|| field("error")).unwrap_or_else(|| format!("HTTP {}", response.status))
     };
     match response.status {
-        200..=299 => parsed.map_err(|e| SyncError::BadResponse(e.to_string())),
+        200..=299 => parsed.map_err(SyncError::BadResponse),
         401 => Err(SyncError::Unauthorized),
         403 => Err(SyncError::Forbidden(reason())),
         404 => Err(SyncError::NotFound(reason())),
@@ -91,7 +92,7 @@ pub fn encode_component(text: &str) -> String {
 fn seq_param(seq: &Value) -> String {
     encode_component(&match seq {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => json_text::print(other),
     })
 }
 
@@ -110,15 +111,15 @@ pub fn changes_longpoll(db: &str, since: &Value, limit: usize, timeout_ms: u32) 
 
 pub fn bulk_get(db: &str, wanted: &[(String, String)]) -> Request {
     let docs: Vec<Value> = wanted.iter().map(|(id, rev)| json!({"id": id, "rev": rev})).collect();
-    Request::with_body(Method::Post, format!("/{}/_bulk_get?revs=true&latest=true", encode_component(db)), json!({ "docs": docs }).to_string())
+    Request::with_body(Method::Post, format!("/{}/_bulk_get?revs=true&latest=true", encode_component(db)), json_text::print(&json!({ "docs": docs })))
 }
 
 pub fn revs_diff(db: &str, revs: &BTreeMap<String, Vec<String>>) -> Request {
-    Request::with_body(Method::Post, format!("/{}/_revs_diff", encode_component(db)), serde_json::to_string(revs).unwrap_or_default())
+    Request::with_body(Method::Post, format!("/{}/_revs_diff", encode_component(db)), json_text::print(&Value::Object(revs.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect())))
 }
 
 pub fn bulk_docs(db: &str, docs: &[Value]) -> Request {
-    Request::with_body(Method::Post, format!("/{}/_bulk_docs", encode_component(db)), json!({ "docs": docs, "new_edits": false }).to_string())
+    Request::with_body(Method::Post, format!("/{}/_bulk_docs", encode_component(db)), json_text::print(&json!({ "docs": docs, "new_edits": false })))
 }
 
 pub fn local_doc_path(db: &str, id: &str) -> String {

@@ -118,7 +118,7 @@ impl<S: Store, T: Transport> Replication<'_, S, T> {
     async fn save_remote_checkpoint(&self, id: &str, checkpoint: &Checkpoint, rev: &mut Option<String>) -> Result<(), SyncError> {
         let path = protocol::local_doc_path(&self.db, id);
         for attempt in 0..2 {
-            let body = checkpoint.to_json(rev.as_deref()).to_string();
+            let body = crate::json_text::print(&checkpoint.to_json(rev.as_deref()));
             let response = self.transport.send(Request::with_body(Method::Put, path.clone(), body)).await?;
             if response.status == 409 && attempt == 0 {
                 // Written meanwhile (another tab of this device): take its revision and retry.

@@ -44,7 +44,7 @@ fn shown(value: &Option<Value>) -> String {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         Some(Value::String(_)) | Some(Value::Null) | None => "(left empty)".into(),
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
-        Some(other) => other.to_string(),
+        Some(other) => crate::json_text::print(other),
     }
 }
 
