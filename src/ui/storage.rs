@@ -199,11 +199,17 @@ pub async fn load_docs<D: crate::domain::doc::Document>(storage: AppStorage) -> 
 /// with the revisions the store gave them; sync is told so they are pushed at once.
 /// Call it where the screen's context is at hand (an event handler), then await the future:
 /// the sync context is looked up at the call, not inside the task.
-pub fn save_docs<D: crate::domain::doc::Document>(storage: AppStorage, docs: Vec<D>, also: Vec<crate::store::Op>) -> impl std::future::Future<Output = Result<Vec<D>, String>> {
+pub fn save_docs<D: crate::domain::doc::Document>(storage: AppStorage, mut docs: Vec<D>, also: Vec<crate::store::Op>) -> impl std::future::Future<Output = Result<Vec<D>, String>> {
     let sync = use_context::<super::sync::SyncContext>();
     async move {
         let store = storage.store().map_err(|e| e.user_message())?;
-        let (docs, _) = apply_docs::<_, D, D>(&*store, docs, Vec::new(), also).await.map_err(|e| e.user_message())?;
+        let mut ops: Vec<crate::store::Op> = docs.iter().map(|d| crate::store::Op::PutDoc(crate::domain::doc::encode(d))).collect();
+        ops.extend(also);
+        let applied = crate::store::Store::apply(&*store, ops).await.map_err(|e| e.user_message())?;
+        for d in &mut docs {
+            let rev = applied.rev_of(&d.header().id).map(str::to_owned);
+            d.header_mut().rev = rev;
+        }
         if let Some(sync) = sync {
             sync.changed();
         }
